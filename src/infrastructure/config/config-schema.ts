@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { parsePair, type CurrencyPair } from '../../domain/rate';
+
+/** How one environment variable is read: its zod schema over the raw string, and the rule in words. */
+export interface VariableSpec<T> {
+  readonly schema: z.ZodType<T, string>;
+  readonly allowed: string;
+  /** Never echo the value (keys, tokens). */
+  readonly secret?: boolean;
+  /** Used when the variable is unset or empty. */
+  readonly default?: string;
+}
+
+type Defaulted<T> = VariableSpec<T> & { readonly default: string };
+
+const or = <T>(spec: VariableSpec<T>, value: string): Defaulted<T> => ({ ...spec, default: value });
+
+const MAX_TIMER_MS = 2_147_483_647; // setTimeout's limit
+
+const whole = (min: number, max: number): VariableSpec<number> => ({
+  schema: z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max)),
+  allowed: `a whole number from ${min} to ${max}`,
+});
+
+const oneOf = <T extends string>(...values: [T, ...T[]]): VariableSpec<T> => ({
+  schema: z.enum(values),
+  allowed: `one of ${values.join(', ')}`,
+});
+
+const url = (protocols: readonly string[]): VariableSpec<string> => ({
+  schema: z.string().refine((raw) => URL.canParse(raw) && protocols.includes(new URL(raw).protocol)),
+  allowed: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+});
+
+const secret: VariableSpec<string> = { schema: z.string(), allowed: 'any text', secret: true };
+
+const pairs: VariableSpec<readonly CurrencyPair[]> = {
+  schema: z.string().transform((raw, ctx) => {
+    const out: CurrencyPair[] = [];
+    for (const item of raw.split(',')) {
+      const pair = parsePair(item);
+      if (!pair.ok) return (ctx.addIssue({ code: 'custom', message: pair.error.message }), z.NEVER);
+      if (!out.some((p) => p.base === pair.value.base && p.quote === pair.value.quote)) out.push(pair.value);
+    }
+    return out;
+  }),
+  allowed: 'a comma list of pairs such as BTC/USD,ETH/USD',
+};
+
+/** `https://a.example/` and `https://a.example` name the same origin; anything with a path does not. */
+function originOf(raw: string): string | undefined {
+  if (!URL.canParse(raw)) return undefined;
+  const url = new URL(raw);
+  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.origin !== 'null';
+  return bare && /^https?:$/.test(url.protocol) ? url.origin : undefined;
+}
+
+const origins: VariableSpec<'*' | readonly string[]> = {
+  schema: z.string().transform((raw, ctx) => {
+    if (raw.trim() === '*') return '*' as const;
+    const list: string[] = [];
+    for (const item of raw.split(',')) {
+      const origin = originOf(item.trim());
+      if (origin === undefined) return (ctx.addIssue({ code: 'custom', message: item }), z.NEVER);
+      list.push(origin);
+    }
+    return list;
+  }),
+  allowed: '* or a comma list of origins such as https://example.com',
+};
+
+/** Every variable of SPEC.md with its default, in the order errors are reported. */
+export const VARIABLES = {
+  PORT: or(whole(0, 65535), '8181'),
+  HOST: or({ schema: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/), allowed: 'a host name or IP address' }, '0.0.0.0'),
+  ROLE: or(oneOf('server', 'fetcher', 'all'), 'all'),
+  AMQP_URL: { ...url(['amqp:', 'amqps:']), secret: true },
+  AMQP_EXCHANGE: or(
+    { schema: z.string().regex(/^[A-Za-z0-9._:-]{1,255}$/), allowed: '1-255 characters of A-Za-z0-9._:-' },
+    'crypto-info',
+  ),
+  RATE_SOURCE: oneOf('coinapi', 'simulated', 'off'),
+  COIN_API_KEY: secret,
+  COINAPI_URL: or(url(['http:', 'https:']), 'https://rest.coinapi.io'),
+  RATE_PAIRS: or(pairs, 'BTC/USD,ETH/USD'),
+  RATE_INTERVAL_MS: or(whole(100, MAX_TIMER_MS), '1000'),
+  PUBLISH_TOKEN: secret,
+  CORS_ORIGINS: or(origins, '*'),
+  HEARTBEAT_MS: or(whole(100, MAX_TIMER_MS), '15000'),
+  RETRY_MS: or(whole(0, MAX_TIMER_MS), '3000'),
+  HISTORY_SIZE: or(whole(0, 1_000_000), '1000'),
+  MAX_CLIENTS: or(whole(1, 10_000_000), '100000'),
+  CLIENT_BUFFER_BYTES: or(whole(1, 1 << 30), '1048576'),
+  MAX_BODY_BYTES: or(whole(1, 1 << 30), '65536'),
+  LOG_LEVEL: or(oneOf('debug', 'info', 'warn', 'error'), 'info'),
+} satisfies Record<string, VariableSpec<unknown>>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+/** The parsed value of every variable: defaulted ones are always there. */
+export type ParsedVariables = {
+  [K in VariableName]: (typeof VARIABLES)[K] extends Defaulted<infer T>
+    ? T
+    : (typeof VARIABLES)[K] extends VariableSpec<infer T>
+      ? T | undefined
+      : never;
+};

@@ -1,0 +1,99 @@
+import { Container, type ResolutionContext } from 'inversify';
+import { BroadcastMessage } from '../application/broadcast-message.use-case';
+import { IngestRate } from '../application/ingest-rate.use-case';
+import { RateFeed } from '../application/rate-feed';
+import { Subscribe } from '../application/subscribe.use-case';
+import { Broker } from '../domain/broker';
+import { createApp } from '../interfaces/http/app';
+import { HttpServer } from '../interfaces/http/http-server';
+import { eventFrame } from '../interfaces/http/sse/sse-frames';
+import { Service } from '../interfaces/service';
+import { InMemoryEventBus } from './bus/in-memory-event-bus';
+import type { Config } from './config/config';
+import { UlidIdGenerator } from './ids/ulid-id-generator';
+import { createLogger } from './logging/logger';
+import { Metrics } from './metrics/metrics';
+import { reportQuote } from './rates/report-quote';
+import { SimulatedRateSource } from './rates/simulated-rate-source';
+import { readinessOf } from './readiness-of';
+import { SystemClock } from './system-clock';
+import { TOKENS } from './tokens';
+
+/**
+ * The composition root: the only place that knows every concrete class. Tests
+ * call it with their own config and rebind the edges (bus, rate source, clock).
+ */
+export function createContainer(config: Config): Container {
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.bind(TOKENS.Config).toConstantValue(config);
+  c.bind(TOKENS.Logger).toDynamicValue(() => createLogger(config.logLevel));
+  c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
+  c.bind(TOKENS.IdGenerator).toDynamicValue(() => new UlidIdGenerator());
+  c.bind(Metrics).toDynamicValue(() => new Metrics());
+  c.bind(TOKENS.EventBus).toDynamicValue((ctx) => createBus(config, ctx));
+  c.bind(TOKENS.RateSource).toDynamicValue((ctx) => createRateSource(config, ctx));
+  c.bind(Broker).toDynamicValue((ctx) => {
+    const metrics = ctx.get(Metrics);
+    const broker = new Broker(eventFrame, config.historySize, metrics);
+    metrics.countClientsWith(() => broker.size);
+    return broker;
+  });
+  c.bind(Subscribe).toDynamicValue((ctx) => new Subscribe(ctx.get(Broker), config.maxClients));
+  c.bind(BroadcastMessage).toDynamicValue(
+    (ctx) => new BroadcastMessage(ctx.get(TOKENS.EventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
+  );
+  c.bind(IngestRate).toDynamicValue(
+    (ctx) => new IngestRate(ctx.get(TOKENS.EventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
+  );
+  c.bind(RateFeed).toDynamicValue((ctx) => createFeed(ctx));
+  c.bind(HttpServer).toDynamicValue((ctx) => createHttpServer(config, ctx));
+  c.bind(Service).toDynamicValue(
+    (ctx) =>
+      new Service({
+        bus: ctx.get(TOKENS.EventBus),
+        http: ctx.get(HttpServer),
+        logger: ctx.get(TOKENS.Logger),
+        broker: servesStreams(config) ? ctx.get(Broker) : undefined,
+        heartbeatMs: config.heartbeatMs,
+        feed: ctx.get(TOKENS.RateSource) === undefined ? undefined : ctx.get(RateFeed),
+      }),
+  );
+  return c;
+}
+
+const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
+const fetchesRates = (config: Config): boolean => config.role !== 'server' && config.rateSource !== 'off';
+
+function createBus(config: Config, ctx: ResolutionContext): InMemoryEventBus {
+  if (config.amqpUrl !== undefined) throw new Error('AMQP_URL: the RabbitMQ bus is not available in this build yet');
+  return new InMemoryEventBus(ctx.get(TOKENS.Logger));
+}
+
+function createRateSource(config: Config, ctx: ResolutionContext): SimulatedRateSource | undefined {
+  if (!fetchesRates(config)) return undefined;
+  return new SimulatedRateSource(config.ratePairs, config.rateIntervalMs, ctx.get(TOKENS.Clock));
+}
+
+function createFeed(ctx: ResolutionContext): RateFeed {
+  const source = ctx.get(TOKENS.RateSource);
+  if (source === undefined) throw new Error('no rate source is configured');
+  return new RateFeed(source, ctx.get(IngestRate), reportQuote(ctx.get(TOKENS.Logger), ctx.get(Metrics)));
+}
+
+function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
+  const metrics = ctx.get(Metrics);
+  const bus = ctx.get(TOKENS.EventBus);
+  const source = ctx.get(TOKENS.RateSource);
+  const app = createApp({
+    logger: ctx.get(TOKENS.Logger),
+    observeRequest: (method, route, status) => metrics.httpRequests.inc({ method, route, status }),
+    ops: {
+      readiness: () => readinessOf([bus.readiness(), ...(source === undefined ? [] : [source.readiness()])]),
+      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+    },
+    streams: servesStreams(config)
+      ? { subscribe: ctx.get(Subscribe), broadcast: ctx.get(BroadcastMessage), options: config }
+      : undefined,
+  });
+  return new HttpServer(app, config.host, config.port);
+}

@@ -1,0 +1,85 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { BrokerObserver } from '../../domain/broker';
+
+/**
+ * Every Prometheus series of one process, on its own registry (so tests can run
+ * several services in one process). Hot-path counters are bumped once per
+ * event with a count, never once per client.
+ */
+export class Metrics implements BrokerObserver {
+  readonly registry = new Registry();
+  private clientCount: () => number = () => 0;
+
+  readonly clients: Gauge = new Gauge({
+    name: 'sse_clients',
+    help: 'Open stream connections',
+    registers: [this.registry],
+    collect: (): void => this.clients.set(this.clientCount()),
+  });
+  readonly eventsPublished = new Counter({
+    name: 'sse_events_published_total',
+    help: 'Events this replica fanned out to its subscribers (from any publisher)',
+    registers: [this.registry],
+  });
+  readonly eventsDelivered = new Counter({
+    name: 'sse_events_delivered_total',
+    help: 'Events written to clients, replayed ones included',
+    registers: [this.registry],
+  });
+  readonly clientsDropped = new Counter({
+    name: 'sse_clients_dropped_total',
+    help: 'Stream clients disconnected by the server',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly busReconnects = new Counter({
+    name: 'sse_bus_reconnects_total',
+    help: 'Times the event bus connection was re-established',
+    registers: [this.registry],
+  });
+  readonly busMessagesRejected = new Counter({
+    name: 'sse_bus_messages_rejected_total',
+    help: 'Messages from the bus dropped because they were malformed or too large',
+    registers: [this.registry],
+  });
+  readonly rateFetches = new Counter({
+    name: 'sse_rate_fetches_total',
+    help: 'Rate fetches by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly rateFetchErrors = new Counter({
+    name: 'sse_rate_fetch_errors_total',
+    help: 'Rate fetches that published nothing, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    this.clientsDropped.inc({ reason: 'slow' }, 0);
+  }
+
+  /** Where the client gauge reads from (the Broker, once it exists). */
+  countClientsWith(count: () => number): void {
+    this.clientCount = count;
+  }
+
+  published(): void {
+    this.eventsPublished.inc();
+  }
+
+  delivered(frames: number): void {
+    this.eventsDelivered.inc(frames);
+  }
+
+  dropped(reason: 'slow'): void {
+    this.clientsDropped.inc({ reason });
+  }
+}

@@ -1,0 +1,17 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { Clock } from '../application/ports/clock.port';
+import type { EventBus } from '../application/ports/event-bus.port';
+import type { IdGenerator } from '../application/ports/id-generator.port';
+import type { RateSource } from '../application/ports/rate-source.port';
+import type { Config } from './config/config';
+import type { Logger } from './logging/logger';
+
+/** One Symbol per port and per plain value; concrete classes are bound under themselves. */
+export const TOKENS = {
+  Config: Symbol('Config') as ServiceIdentifier<Config>,
+  Logger: Symbol('Logger') as ServiceIdentifier<Logger>,
+  EventBus: Symbol('EventBus') as ServiceIdentifier<EventBus>,
+  RateSource: Symbol('RateSource') as ServiceIdentifier<RateSource | undefined>,
+  Clock: Symbol('Clock') as ServiceIdentifier<Clock>,
+  IdGenerator: Symbol('IdGenerator') as ServiceIdentifier<IdGenerator>,
+} as const;

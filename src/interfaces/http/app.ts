@@ -1,0 +1,74 @@
+import Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import type { Logger } from 'pino';
+import type { BroadcastMessage } from '../../application/broadcast-message.use-case';
+import type { Subscribe } from '../../application/subscribe.use-case';
+import { sendError } from './errors';
+import { broadcastRoute, type BroadcastOptions } from './routes/broadcast.route';
+import { opsRoutes, type OpsOptions } from './routes/ops.route';
+import { streamRoute, type StreamOptions } from './routes/stream.route';
+
+/** Counts requests by route pattern (bounded cardinality), not by raw URL. */
+export type RequestObserver = (method: string, route: string, status: number) => void;
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly observeRequest: RequestObserver;
+  readonly ops: OpsOptions;
+  /** Absent for a `fetcher`, which serves only the ops endpoints. */
+  readonly streams?: {
+    readonly subscribe: Subscribe;
+    readonly broadcast: BroadcastMessage;
+    readonly options: StreamOptions & BroadcastOptions;
+  };
+}
+
+/** Middleware order: error guard → request accounting → JSON 404/405 (on the way out) → routes. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  const router = new Router();
+  opsRoutes(router, deps.ops);
+  if (deps.streams !== undefined) {
+    streamRoute(router, deps.streams.subscribe, deps.streams.options);
+    broadcastRoute(router, deps.streams.broadcast, deps.streams.options);
+  }
+  app.use(errorGuard(deps.logger));
+  app.use(accounting(deps.observeRequest));
+  app.use(jsonFallbacks);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.on('error', (error: unknown) => deps.logger.debug({ err: error }, 'request error'));
+  return app;
+}
+
+/** Anything unexpected becomes a 500 envelope, logged once; the process carries on. */
+function errorGuard(logger: Logger) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      await next();
+    } catch (error) {
+      logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      if (ctx.respond === false || ctx.headerSent) return;
+      sendError(ctx, 500, 'internal error');
+    }
+  };
+}
+
+function accounting(observe: RequestObserver) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      await next();
+    } finally {
+      observe(ctx.method, ctx._matchedRoute === undefined ? 'unmatched' : String(ctx._matchedRoute), ctx.status);
+    }
+  };
+}
+
+/** Koa and the router answer 404 and 405 in plain text; SPEC.md wants the JSON envelope. */
+async function jsonFallbacks(ctx: Context, next: Next): Promise<void> {
+  await next();
+  if (ctx.body !== undefined && ctx.body !== null) return;
+  if (ctx.status === 404) sendError(ctx, 404, `no such path: ${ctx.path}`);
+  else if (ctx.status === 405)
+    sendError(ctx, 405, `method ${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`);
+}

@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { EventBus } from '../application/ports/event-bus.port';
+import type { RateFeed } from '../application/rate-feed';
+import type { Broker } from '../domain/broker';
+import type { HttpServer } from './http/http-server';
+
+export interface ServiceParts {
+  readonly bus: EventBus;
+  readonly http: HttpServer;
+  readonly logger: Logger;
+  /** The stream side (ROLE server or all). */
+  readonly broker?: Broker | undefined;
+  readonly heartbeatMs: number;
+  /** The rate side (ROLE fetcher or all, unless RATE_SOURCE=off). */
+  readonly feed?: RateFeed | undefined;
+}
+
+/** Shutdown must finish within 10 s (SPEC.md); clients that do not take their last bytes are cut after this. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/** Starts and stops the parts of one process in the right order. */
+export class Service {
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(private readonly parts: ServiceParts) {}
+
+  async start(): Promise<AddressInfo> {
+    const { bus, broker, feed, http, logger } = this.parts;
+    if (broker !== undefined) {
+      bus.subscribe((event) => broker.publish(event));
+      this.heartbeat = setInterval(() => broker.keepAlive(), this.parts.heartbeatMs);
+    }
+    await bus.start();
+    const address = await http.listen();
+    feed?.start();
+    logger.info({ address: address.address, port: address.port }, 'listening');
+    return address;
+  }
+
+  /** Stops accepting, stops the rates, ends every stream with its last chunk, closes the bus. */
+  async stop(): Promise<void> {
+    const { bus, broker, feed, http, logger } = this.parts;
+    clearInterval(this.heartbeat);
+    const closed = http.stopAccepting();
+    await feed?.stop();
+    broker?.closeAll();
+    await bus.close();
+    await http.drain(closed, SHUTDOWN_GRACE_MS);
+    logger.info('stopped');
+  }
+}
