@@ -1,5 +1,7 @@
 import net from 'node:net';
 
+const RAW_KEPT = 64 * 1024;
+
 export interface SseMessage {
   readonly id: string | undefined;
   readonly event: string | undefined;
@@ -13,6 +15,7 @@ export interface SseMessage {
  */
 export class RawSseClient {
   readonly socket: net.Socket;
+  /** The first bytes received (head and start of the body), for byte-level checks. */
   raw = Buffer.alloc(0);
   head = '';
   status = 0;
@@ -84,7 +87,7 @@ export class RawSseClient {
   }
 
   private onData(bytes: Buffer): void {
-    this.raw = Buffer.concat([this.raw, bytes]);
+    if (this.raw.length < RAW_KEPT) this.raw = Buffer.concat([this.raw, bytes]);
     if (this.status === 0) {
       const end = this.raw.indexOf('\r\n\r\n');
       if (end < 0) return;

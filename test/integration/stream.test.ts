@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import net from 'node:net';
+import { post } from '../support/http';
+import { RecordingEventSource } from '../support/event-source-client';
+import { startService, type RunningService } from '../support/in-process-service';
+import { RawSseClient } from '../support/raw-sse-client';
+
+const STREAM = '/api/v1/sso/stream';
+
+describe('GET /api/v1/sso/stream', () => {
+  let service: RunningService;
+  const clients: { close(): void }[] = [];
+  const connect = async (target = STREAM, headers: Record<string, string> = {}): Promise<RawSseClient> => {
+    const client = await RawSseClient.connect(service.port, target, headers);
+    clients.push(client);
+    await client.waitFor((c) => c.status !== 0, 5_000, 'response head');
+    return client;
+  };
+  const broadcast = async (body: Record<string, unknown>): Promise<string> => {
+    const answer = await post(`${service.url}/api/v1/sso/broadcast`, body);
+    expect(answer.status, JSON.stringify(answer.json)).to.equal(202);
+    return answer.json.id as string;
+  };
+
+  before(async () => (service = await startService({ retryMs: 2500 })));
+  afterEach(() => clients.splice(0).forEach((c) => c.close()));
+  after(() => service.stop());
+
+  it('answers with the event-stream headers and flushes the retry line before any event', async () => {
+    const client = await connect(STREAM, { 'Accept-Encoding': 'gzip, br' });
+    await client.waitFor((c) => c.retry !== undefined, 5_000, 'retry line');
+    expect(client.status).to.equal(200);
+    expect(client.headers['content-type']).to.equal('text/event-stream');
+    expect(client.headers['cache-control']).to.equal('no-cache');
+    expect(client.headers['x-accel-buffering']).to.equal('no');
+    expect(client.headers['transfer-encoding']).to.equal('chunked');
+    expect(client.headers).not.to.have.property('content-encoding');
+    const firstBody = client.raw.subarray(client.raw.indexOf('\r\n\r\n') + 4).toString('latin1');
+    expect(firstBody).to.equal('d\r\nretry: 2500\n\n\r\n');
+    expect(client.events).to.have.length(0);
+  });
+
+  it('delivers broadcasts to the real eventsource client with their ids', async () => {
+    const es = new RecordingEventSource(`${service.url}${STREAM}`);
+    clients.push(es);
+    await es.waitOpen();
+    const first = await broadcast({ message: 'hello' });
+    const second = await broadcast({ message: { n: 2 } });
+    await es.waitFor((r) => r.length === 2);
+    expect(es.received).to.deep.equal([
+      { type: 'message', data: '{"message":"hello"}', lastEventId: first },
+      { type: 'message', data: '{"message":{"n":2}}', lastEventId: second },
+    ]);
+    expect(first < second, 'ids sort in publish order').to.equal(true);
+  });
+
+  it('frames an event byte for byte, and a value with line breaks cannot inject fields', async () => {
+    const client = await connect();
+    const evil = 'line one\nline two\r\n\r\nid: forged\ndata: injected\r';
+    const id = await broadcast({ message: evil, event: 'note' });
+    await client.waitForEvents(1);
+    const json = JSON.stringify({ message: evil });
+    expect(client.body).to.equal(`retry: 2500\n\nid: ${id}\nevent: note\ndata: ${json}\n\n`);
+    expect(client.events).to.deep.equal([{ id, event: 'note', data: json }]);
+  });
+
+  it('sends only the topics asked for, exact and by prefix', async () => {
+    const rates = await connect(`${STREAM}?topic=rates.*`);
+    const news = await connect(`${STREAM}?topic=news.world&topic=broadcast`);
+    const everything = await connect(`${STREAM}?topic=*`);
+    await broadcast({ message: 1, topic: 'rates.BTC-USD' });
+    await broadcast({ message: 2, topic: 'news.world' });
+    await broadcast({ message: 3 });
+    await broadcast({ message: 4, topic: 'news.worldwide' });
+    await everything.waitForEvents(4);
+    const messages = (c: RawSseClient) => c.events.map((e) => (JSON.parse(e.data) as { message: number }).message);
+    await news.waitForEvents(2);
+    expect(messages(rates)).to.deep.equal([1]);
+    expect(messages(news)).to.deep.equal([2, 3]);
+    expect(messages(everything)).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it('refuses an invalid topic with the JSON error shape', async () => {
+    for (const topic of ['bad topic', '', 'x'.repeat(129), 'a*b', 'ünicode']) {
+      const response = await fetch(`${service.url}${STREAM}?topic=${encodeURIComponent(topic)}`);
+      expect(response.status, topic).to.equal(400);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).to.include({ success: false, code: 400 });
+      expect(body.message).to.be.a('string').and.match(/topic/);
+    }
+  });
+
+  it('never compresses and answers HTTP/1.0 clients without chunked framing', async () => {
+    const socket = net.connect(service.port, '127.0.0.1');
+    clients.push({ close: () => socket.destroy() });
+    socket.write(`GET ${STREAM} HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n`);
+    let text = '';
+    socket.on('data', (b: Buffer) => (text += b.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const id = await broadcast({ message: 'old client' });
+    const deadline = Date.now() + 5_000;
+    while (!text.includes('old client') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(text).to.match(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(text).not.to.match(/transfer-encoding|content-encoding/i);
+    expect(text.slice(text.indexOf('\r\n\r\n') + 4)).to.equal(
+      `retry: 2500\n\nid: ${id}\ndata: {"message":"old client"}\n\n`,
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import { EventSource } from 'eventsource';
+
+export interface Received {
+  readonly type: string;
+  readonly data: string;
+  readonly lastEventId: string;
+}
+
+/** The real `eventsource` npm client, recording every message and named event it sees. */
+export class RecordingEventSource {
+  readonly source: EventSource;
+  readonly received: Received[] = [];
+  opened = 0;
+
+  constructor(url: string, eventNames: readonly string[] = []) {
+    this.source = new EventSource(url);
+    this.source.onopen = () => (this.opened += 1);
+    const record = (type: string) => (e: { data: string; lastEventId: string }) =>
+      this.received.push({ type, data: e.data, lastEventId: e.lastEventId });
+    this.source.addEventListener('message', record('message'));
+    for (const name of eventNames) this.source.addEventListener(name, record(name));
+  }
+
+  async waitFor(predicate: (received: Received[]) => boolean, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.received)) {
+      if (Date.now() > deadline) throw new Error(`timed out; received ${JSON.stringify(this.received.slice(-3))}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  waitOpen(timeoutMs = 5_000): Promise<void> {
+    return this.waitFor(() => this.opened > 0, timeoutMs);
+  }
+
+  close(): void {
+    this.source.close();
+  }
+}
