@@ -80,6 +80,13 @@ describe('GET /api/v1/sso/stream', () => {
     expect(messages(everything)).to.deep.equal([1, 2, 3, 4]);
   });
 
+  it('answers HEAD with the stream headers and no body', async () => {
+    const response = await fetch(`${service.url}${STREAM}`, { method: 'HEAD' });
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.equal('text/event-stream');
+    expect(await response.text()).to.equal('');
+  });
+
   it('refuses an invalid topic with the JSON error shape', async () => {
     for (const topic of ['bad topic', '', 'x'.repeat(129), 'a*b', 'ünicode']) {
       const response = await fetch(`${service.url}${STREAM}?topic=${encodeURIComponent(topic)}`);

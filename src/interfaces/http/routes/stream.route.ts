@@ -23,6 +23,7 @@ const asList = (value: string | string[] | undefined): string[] =>
  */
 export function streamRoute(router: Router, subscribe: Subscribe, options: StreamOptions): void {
   router.get(PATHS.stream, (ctx: Context) => {
+    if (ctx.method === 'HEAD') return head(ctx, options);
     const headerId = ctx.get('Last-Event-ID');
     const result = subscribe.execute({
       topics: asList(ctx.query.topic),
@@ -34,16 +35,24 @@ export function streamRoute(router: Router, subscribe: Subscribe, options: Strea
   });
 }
 
+const streamHeaders = (ctx: Context, options: StreamOptions): Record<string, string> => ({
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+  ...corsHeaders(options.corsOrigins, ctx.get('Origin') || undefined),
+});
+
+/** HEAD gets the stream's headers and no body (the router routes HEAD to GET handlers). */
+function head(ctx: Context, options: StreamOptions): void {
+  ctx.set(streamHeaders(ctx, options));
+  ctx.status = 200;
+}
+
 function open(ctx: Context, options: StreamOptions): SseSink {
   const { req, res } = ctx;
   ctx.status = 200;
   ctx.respond = false;
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream',
-    'Cache-Control': 'no-cache',
-    'X-Accel-Buffering': 'no',
-    ...corsHeaders(options.corsOrigins, req.headers.origin),
-  });
+  res.writeHead(200, streamHeaders(ctx, options));
   // Node frames this first write as a chunk and sends it with the head.
   res.write(encodeRetry(options.retryMs));
   req.socket.setTimeout(0);
