@@ -17,13 +17,14 @@ export class TopicSelection {
 
   static parse(raws: readonly string[]): Result<TopicSelection, DomainError> {
     const filters: TopicFilter[] = [];
+    let everything = raws.length === 0;
     for (const raw of raws) {
       const parsed = parseTopicFilter(raw);
       if (!parsed.ok) return parsed;
-      if (parsed.value.kind === 'all') return ok(TopicSelection.everything);
-      filters.push(parsed.value);
+      if (parsed.value.kind === 'all') everything = true;
+      else filters.push(parsed.value);
     }
-    if (filters.length === 0) return ok(TopicSelection.everything);
+    if (everything) return ok(TopicSelection.everything);
     const key = [...new Set(filters.map(filterText))].sort().join(',');
     return ok(new TopicSelection(filters, key));
   }

@@ -28,7 +28,8 @@ export function checkPublishAccess(
       ? undefined
       : { status: 403, message: 'broadcast is open to loopback clients only; set PUBLISH_TOKEN to publish remotely' };
   }
-  const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+  // Everything after the scheme is the token, so a configured token may hold spaces.
+  const match = /^Bearer +(.+)$/i.exec(authorization ?? '');
   if (match?.[1] === undefined) return { status: 401, message: 'missing bearer token' };
   return timingSafeEqual(digest(match[1]), digest(token))
     ? undefined

@@ -26,4 +26,4 @@ export function encodeControl(name: string, data: unknown): string {
 export const encodeRetry = (ms: number): string => `retry: ${ms}\n\n`;
 
 /** A comment line: clients ignore it, proxies see traffic. */
-export const encodeComment = (text = ''): string => `:${text === '' ? '' : ` ${text.replace(LINE_BREAK, ' ')}`}\n`;
+export const encodeComment = (text = ''): string => `:${text === '' ? '' : ` ${text.replace(/\r\n|\r|\n/g, ' ')}`}\n`;

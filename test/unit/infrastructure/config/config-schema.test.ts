@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../../src/infrastructure/config/load-config';
+
+const invalid = (env: NodeJS.ProcessEnv): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be invalid`);
+};
+
+describe('config variables', () => {
+  describe('CORS_ORIGINS', () => {
+    it('reads * as any origin', () => {
+      expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).to.equal('*');
+      expect(loadConfig({ CORS_ORIGINS: ' * ' }).corsOrigins).to.equal('*');
+    });
+
+    it('reads a comma list of origins, trimmed, without trailing slash, default ports dropped', () => {
+      const origins = loadConfig({ CORS_ORIGINS: 'https://a.example, http://b.example:8080/ ,https://c.example:443' });
+      expect(origins.corsOrigins).to.deep.equal(['https://a.example', 'http://b.example:8080', 'https://c.example']);
+    });
+
+    it('lower-cases the host as browsers send it', () => {
+      expect(loadConfig({ CORS_ORIGINS: 'https://A.Example' }).corsOrigins).to.deep.equal(['https://a.example']);
+    });
+
+    for (const raw of [
+      'https://a.example/path',
+      'a.example',
+      'ftp://a.example',
+      'https://a.example,',
+      '*,https://a.example',
+      'https://a.example?x=1',
+    ]) {
+      it(`rejects ${JSON.stringify(raw)}`, () => {
+        expect(invalid({ CORS_ORIGINS: raw }))
+          .to.include('CORS_ORIGINS=')
+          .and.to.include('comma list of origins');
+      });
+    }
+  });
+
+  describe('RATE_PAIRS', () => {
+    it('reads a comma list, upper-cased, trimmed and without duplicates, in order', () => {
+      expect(loadConfig({ RATE_PAIRS: 'eth/usd, btc/eur ,ETH/USD,Sol/Usd' }).ratePairs).to.deep.equal([
+        { base: 'ETH', quote: 'USD' },
+        { base: 'BTC', quote: 'EUR' },
+        { base: 'SOL', quote: 'USD' },
+      ]);
+    });
+
+    for (const raw of [
+      'BTC',
+      'BTC/USD/EUR',
+      'BTC-USD',
+      'BTC/',
+      '/USD',
+      'BTC/USD,',
+      'B TC/USD',
+      `${'A'.repeat(17)}/USD`,
+    ]) {
+      it(`rejects ${JSON.stringify(raw)}`, () => {
+        expect(invalid({ RATE_PAIRS: raw }))
+          .to.include(`RATE_PAIRS=${JSON.stringify(raw)}`)
+          .and.to.include('BTC/USD');
+      });
+    }
+  });
+
+  describe('URLs', () => {
+    it('accepts amqp and amqps for AMQP_URL and hides a bad one', () => {
+      expect(loadConfig({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672' }).amqpUrl).to.equal(
+        'amqp://guest:guest@127.0.0.1:5672',
+      );
+      const message = invalid({ AMQP_URL: 'http://guest:pw@host' });
+      expect(message).to.include('AMQP_URL=<hidden>').and.not.to.include('pw');
+    });
+
+    it('accepts an http(s) COINAPI_URL without its trailing slash', () => {
+      expect(loadConfig({ COINAPI_URL: 'http://127.0.0.1:9999/' }).coinApiUrl).to.equal('http://127.0.0.1:9999');
+      expect(invalid({ COINAPI_URL: 'ftp://x' })).to.include('COINAPI_URL="ftp://x"');
+    });
+  });
+
+  describe('HOST and AMQP_EXCHANGE', () => {
+    it('accepts host names and IP addresses', () => {
+      for (const host of ['127.0.0.1', '::1', 'my-host.local']) expect(loadConfig({ HOST: host }).host).to.equal(host);
+    });
+
+    it('rejects a host with spaces or slashes', () => {
+      expect(invalid({ HOST: 'a b' })).to.include('HOST="a b"');
+      expect(invalid({ HOST: 'http://x' })).to.include('HOST=');
+    });
+
+    it('rejects an exchange name with spaces', () => {
+      expect(invalid({ AMQP_EXCHANGE: 'my exchange' })).to.include('AMQP_EXCHANGE="my exchange"');
+    });
+  });
+});

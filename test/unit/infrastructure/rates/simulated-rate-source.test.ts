@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RateQuote } from '../../../../src/domain/rate';
+import { SimulatedRateSource } from '../../../../src/infrastructure/rates/simulated-rate-source';
+import { FixedClock } from '../../../fakes/fixed-clock';
+
+const PAIRS = [
+  { base: 'BTC', quote: 'USD' },
+  { base: 'ETH', quote: 'USD' },
+];
+const INTERVAL_MS = 100;
+
+describe('SimulatedRateSource', () => {
+  let clock: FixedClock;
+  let source: SimulatedRateSource;
+  let quotes: RateQuote[];
+
+  beforeEach(() => {
+    clock = new FixedClock();
+    quotes = [];
+    source = new SimulatedRateSource(PAIRS, INTERVAL_MS, clock);
+  });
+
+  afterEach(() => source.stop());
+
+  const waitForQuotes = async (count: number): Promise<void> => {
+    const deadline = Date.now() + 3_000;
+    while (quotes.length < count && Date.now() < deadline) await sleep(10);
+    expect(quotes.length).to.be.at.least(count);
+  };
+
+  it('emits one quote per pair as soon as it starts', () => {
+    source.start((q) => quotes.push(q));
+    expect(quotes.map((q) => `${q.base}/${q.quote}`)).to.deep.equal(['BTC/USD', 'ETH/USD']);
+  });
+
+  it('emits one quote per pair every interval', async () => {
+    source.start((q) => quotes.push(q));
+    const started = Date.now();
+    await waitForQuotes(6);
+    expect(Date.now() - started).to.be.at.least(2 * INTERVAL_MS - 20);
+    expect(quotes.slice(0, 6).map((q) => q.base)).to.deep.equal(['BTC', 'ETH', 'BTC', 'ETH', 'BTC', 'ETH']);
+  });
+
+  it('stamps quotes with the source simulated and the clock time in ISO 8601', async () => {
+    source.start((q) => quotes.push(q));
+    clock.advance(1500);
+    await waitForQuotes(4);
+    expect(quotes.map((q) => q.source)).to.deep.equal(['simulated', 'simulated', 'simulated', 'simulated']);
+    expect(quotes[0]?.time).to.equal('2025-01-02T03:04:05.000Z');
+    expect(quotes[2]?.time).to.equal('2025-01-02T03:04:06.500Z');
+  });
+
+  it('emits finite positive rates near the start price, even from extreme random draws', () => {
+    for (const random of [() => 0, () => 0.999999, Math.random]) {
+      const extreme = new SimulatedRateSource([{ base: 'XYZ', quote: 'ABC' }, ...PAIRS], 60_000, clock, random);
+      const seen: RateQuote[] = [];
+      extreme.start((q) => seen.push(q));
+      void extreme.stop();
+      for (const q of seen) expect(Number.isFinite(q.rate) && q.rate > 0, `${q.base} ${q.rate}`).to.equal(true);
+      expect(seen[0]?.rate).to.be.within(90, 110);
+      expect(seen[1]?.rate).to.be.within(80_000, 95_000);
+    }
+  });
+
+  it('stops emitting once stopped', async () => {
+    source.start((q) => quotes.push(q));
+    await source.stop();
+    const count = quotes.length;
+    await sleep(INTERVAL_MS * 3);
+    expect(quotes.length).to.equal(count);
+  });
+
+  it('does not start a second timer when started twice', async () => {
+    source.start((q) => quotes.push(q));
+    source.start((q) => quotes.push(q));
+    expect(quotes).to.have.length(2);
+    await waitForQuotes(4);
+    await source.stop();
+    await sleep(INTERVAL_MS * 2);
+    expect(quotes.length % 2).to.equal(0);
+    expect(quotes.length).to.be.at.most(6);
+  });
+
+  it('is ready only while running', async () => {
+    expect(source.readiness().ready).to.equal(false);
+    source.start(() => undefined);
+    expect(source.readiness()).to.deep.equal({ ready: true });
+    await source.stop();
+    expect(source.readiness().ready).to.equal(false);
+  });
+});

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import { once } from 'node:events';
+import net, { type AddressInfo } from 'node:net';
+import { chunk, LAST_CHUNK } from '../../../../../src/interfaces/http/sse/http-chunk';
+import { HEARTBEAT_FRAME, RESET_FRAME } from '../../../../../src/interfaces/http/sse/sse-frames';
+import { SseSink } from '../../../../../src/interfaces/http/sse/sse-sink';
+
+/** A connected loopback socket pair: `server` is the sink's side, `peer` the client that reads (or not). */
+interface Pair {
+  readonly server: net.Socket;
+  readonly peer: net.Socket;
+  /** Everything the peer has read so far. */
+  readonly received: () => Buffer;
+  /** Resolves once the peer has read at least `bytes` bytes. */
+  readonly waitFor: (bytes: number) => Promise<Buffer>;
+}
+
+async function socketPair(listener: net.Server): Promise<Pair> {
+  const accepted = once(listener, 'connection') as Promise<[net.Socket]>;
+  const peer = net.connect((listener.address() as AddressInfo).port, '127.0.0.1');
+  await once(peer, 'connect');
+  const [server] = await accepted;
+  server.on('error', () => undefined);
+  peer.on('error', () => undefined);
+  const chunks: Buffer[] = [];
+  peer.on('data', (b: Buffer) => chunks.push(b));
+  const received = (): Buffer => Buffer.concat(chunks);
+  const waitFor = async (bytes: number): Promise<Buffer> => {
+    const deadline = Date.now() + 5_000;
+    while (received().length < bytes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    return received();
+  };
+  return { server, peer, received, waitFor };
+}
+
+describe('SseSink', () => {
+  let listener: net.Server;
+  let pairs: Pair[];
+  const pair = async (): Promise<Pair> => {
+    const made = await socketPair(listener);
+    pairs.push(made);
+    return made;
+  };
+
+  before(async () => {
+    listener = net.createServer();
+    listener.listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+  });
+  after(() => listener.close());
+  beforeEach(() => (pairs = []));
+  afterEach(() => pairs.forEach((p) => (p.server.destroy(), p.peer.destroy())));
+
+  it('writes the exact bytes of each frame it delivers', async () => {
+    const { server, waitFor } = await pair();
+    const sink = new SseSink(server, 1 << 20, true);
+    const first = chunk('id: 1\ndata: "é"\n\n');
+    const second = chunk('id: 2\ndata: 2\n\n');
+    expect(sink.deliver(first)).to.equal('sent');
+    expect(sink.deliver(second)).to.equal('sent');
+    const expected = Buffer.concat([first, second]);
+    expect(await waitFor(expected.length)).to.deep.equal(expected);
+  });
+
+  it('writes the reset frame on reset', async () => {
+    const { server, waitFor } = await pair();
+    expect(new SseSink(server, 1 << 20, true).reset()).to.equal('sent');
+    expect(await waitFor(RESET_FRAME.length)).to.deep.equal(RESET_FRAME);
+  });
+
+  it('answers overflow once more than limit bytes wait for a peer that does not read', async () => {
+    const { server, peer } = await pair();
+    peer.pause();
+    const limit = 64 * 1024;
+    const sink = new SseSink(server, limit, true);
+    const big = chunk(`data: ${'x'.repeat(256 * 1024)}\n\n`);
+    let answer = sink.deliver(big);
+    let writes = 1;
+    while (answer === 'sent' && writes < 2_000) {
+      answer = sink.deliver(big);
+      writes += 1;
+    }
+    expect(answer).to.equal('overflow');
+    expect(server.writableLength).to.be.above(limit);
+  });
+
+  it('answers sent while the queue stays within the limit', async () => {
+    const { server, peer } = await pair();
+    peer.pause();
+    const sink = new SseSink(server, 1 << 30, true);
+    const big = chunk(`data: ${'x'.repeat(256 * 1024)}\n\n`);
+    for (let n = 0; n < 40; n += 1) expect(sink.deliver(big)).to.equal('sent');
+  });
+
+  it('answers closed after the socket is destroyed', async () => {
+    const { server } = await pair();
+    const sink = new SseSink(server, 1 << 20, true);
+    server.destroy();
+    expect(sink.deliver(chunk('data: 1\n\n'))).to.equal('closed');
+    expect(sink.reset()).to.equal('closed');
+    expect(sink.keepAlive()).to.equal('closed');
+  });
+
+  it('answers closed once the peer has gone away', async () => {
+    const { server, peer } = await pair();
+    const sink = new SseSink(server, 1 << 20, true);
+    peer.destroy();
+    await once(server, 'close');
+    expect(sink.deliver(chunk('data: 1\n\n'))).to.equal('closed');
+  });
+
+  it('sends a heartbeat only when nothing was delivered since the previous keep-alive', async () => {
+    const { server, received, waitFor } = await pair();
+    const sink = new SseSink(server, 1 << 20, true);
+    expect(sink.keepAlive()).to.equal('sent'); // the stream just opened: no heartbeat yet
+    expect(server.bytesWritten).to.equal(0);
+    expect(sink.keepAlive()).to.equal('sent'); // idle for a whole period: heartbeat
+    expect(server.bytesWritten).to.equal(HEARTBEAT_FRAME.length);
+    const frame = chunk('data: 1\n\n');
+    sink.deliver(frame);
+    sink.keepAlive(); // something was delivered: no heartbeat
+    expect(server.bytesWritten).to.equal(HEARTBEAT_FRAME.length + frame.length);
+    sink.keepAlive(); // idle again: heartbeat
+    const expected = Buffer.concat([HEARTBEAT_FRAME, frame, HEARTBEAT_FRAME]);
+    expect(await waitFor(expected.length)).to.deep.equal(expected);
+    expect(received().length).to.equal(expected.length);
+  });
+
+  it('ends a chunked stream with the last chunk on shutdown', async () => {
+    const { server, peer, received } = await pair();
+    const sink = new SseSink(server, 1 << 20, true);
+    const frame = chunk('id: 1\ndata: 1\n\n');
+    sink.deliver(frame);
+    const ended = once(peer, 'end');
+    sink.close('shutdown');
+    await ended;
+    expect(received()).to.deep.equal(Buffer.concat([frame, LAST_CHUNK]));
+    expect(received().subarray(-5).toString('latin1')).to.equal('0\r\n\r\n');
+    expect(sink.deliver(frame)).to.equal('closed');
+  });
+
+  it('drops the connection at once when closed as slow', async () => {
+    const { server, peer } = await pair();
+    peer.pause();
+    const sink = new SseSink(server, 1, true);
+    sink.deliver(chunk(`data: ${'x'.repeat(1 << 20)}\n\n`));
+    sink.close('slow');
+    expect(server.destroyed).to.equal(true);
+    expect(sink.deliver(chunk('data: 1\n\n'))).to.equal('closed');
+  });
+
+  it('writes frames without chunk framing when chunked is false, and ends without a last chunk', async () => {
+    const { server, peer, received } = await pair();
+    const sink = new SseSink(server, 1 << 20, false);
+    sink.deliver(chunk('id: 1\ndata: "é"\n\n'));
+    sink.keepAlive();
+    sink.keepAlive();
+    const ended = once(peer, 'end');
+    sink.close('shutdown');
+    await ended;
+    expect(received().toString('utf8')).to.equal('id: 1\ndata: "é"\n\n:\n');
+  });
+});
