@@ -1,14 +1,22 @@
 import { EventHistory } from './event-history';
+import { joinFrames } from './frames';
 import type { StreamEvent } from './stream-event';
 import type { Delivery, EventSink, Frame } from './subscription';
+import { TopicGroups, type Group } from './topic-groups';
 import type { TopicSelection } from './topic-selection';
 
 /** Turns an event into its wire bytes; called once per event, whatever the number of clients. */
 export type EventEncoder = (event: StreamEvent) => Frame;
 
-/** What the Broker reports, so adapters can count it (metrics). Called once per event, not per client. */
+/**
+ * Decides when queued events are fanned out: at once, or a little later so a
+ * burst shares one write per client. Called once per batch.
+ */
+export type FlushScheduler = (flush: () => void) => void;
+
+/** What the Broker reports, so adapters can count it (metrics). Called per event or per batch, never per client. */
 export interface BrokerObserver {
-  published(): void;
+  published(count: number): void;
   delivered(frames: number): void;
   dropped(reason: 'slow'): void;
 }
@@ -19,147 +27,133 @@ interface Entry {
   readonly frame: Frame;
 }
 
-/** Clients that asked for the same topics: the topic is matched once for all of them. */
-interface Group {
-  readonly selection: TopicSelection;
-  readonly sinks: Set<EventSink>;
-}
-
 export interface Subscription {
   readonly group: Group;
   readonly sink: EventSink;
 }
 
-const MAX_CACHED_TOPICS = 4096;
+const immediately: FlushScheduler = (flush) => flush();
 
 /**
- * The registry of subscriptions, the replay history, and fan-out: each event is
- * encoded once and the same frame is handed to every matching sink. A sink that
- * overflows is dropped on the spot; nobody waits for it.
+ * The registry of subscriptions, the replay history, and fan-out. Each event is
+ * encoded once; each client gets the frames of a batch in one write of bytes
+ * shared by its whole group. A sink that overflows is dropped on the spot.
  */
 export class Broker {
-  private readonly groups = new Map<string, Group>();
-  private readonly groupsByTopic = new Map<string, Group[]>();
+  private readonly groups = new TopicGroups();
   private readonly history: EventHistory<Entry>;
-  private clients = 0;
+  private queue: StreamEvent[] = [];
+  private flushPending = false;
 
   constructor(
     private readonly encode: EventEncoder,
     historySize: number,
     private readonly observer: BrokerObserver,
+    private readonly schedule: FlushScheduler = immediately,
   ) {
     this.history = new EventHistory<Entry>(historySize);
   }
 
   get size(): number {
-    return this.clients;
+    return this.groups.size;
   }
 
-  /** Appends to the history and delivers to every matching subscription. Redelivered ids are ignored. */
+  /** Queues `event` for fan-out; the scheduler decides when the queue is flushed. */
   publish(event: StreamEvent): void {
-    if (this.history.has(event.id)) return;
-    const frame = this.encode(event);
-    this.history.append({ id: event.id, event, frame });
-    this.observer.published();
-    let sent = 0;
-    for (const group of this.groupsFor(event.topic)) {
-      for (const sink of group.sinks) {
-        if (this.deliver(group, sink, frame)) sent += 1;
-      }
-    }
-    if (sent > 0) this.observer.delivered(sent);
+    this.queue.push(event);
+    if (this.flushPending) return;
+    this.flushPending = true;
+    this.schedule(() => {
+      this.flushPending = false;
+      this.flush();
+    });
   }
 
   /**
    * Registers `sink`. With `lastEventId`, first sends what followed it in the
    * history; an id the history does not hold gets a reset, then the whole
    * matching history. Replay and registration happen in one synchronous step,
-   * so no live event can fall between them.
+   * and the queue is flushed first, so the history holds every event published
+   * so far: a new client misses nothing and gets nothing twice.
    */
   subscribe(selection: TopicSelection, sink: EventSink, lastEventId?: string): Subscription {
-    const group = this.groupOf(selection);
-    group.sinks.add(sink);
-    this.clients += 1;
+    if (this.queue.length > 0) this.flush();
+    const group = this.groups.add(selection, sink);
     if (lastEventId !== undefined) this.replay(group, sink, lastEventId);
     return { group, sink };
   }
 
   unsubscribe({ group, sink }: Subscription): void {
-    if (!group.sinks.delete(sink)) return;
-    this.clients -= 1;
-    if (group.sinks.size === 0) {
-      this.groups.delete(group.selection.key);
-      this.groupsByTopic.clear();
-    }
+    this.groups.remove(group, sink);
   }
 
   /** Lets every sink show it is alive (a heartbeat on streams that sent nothing lately). */
   keepAlive(): void {
-    for (const group of this.groups.values()) {
-      for (const sink of group.sinks) {
-        const delivery = sink.keepAlive();
-        if (delivery !== 'sent') this.remove(group, sink, delivery);
-      }
+    for (const group of this.groups.all()) {
+      for (const sink of group.sinks) this.settle(group, sink, sink.keepAlive());
     }
   }
 
   /** Ends every subscription (shutdown). */
   closeAll(): void {
-    for (const group of [...this.groups.values()]) {
+    for (const group of [...this.groups.all()]) {
       for (const sink of group.sinks) {
-        this.unsubscribe({ group, sink });
+        this.groups.remove(group, sink);
         sink.close('shutdown');
       }
     }
   }
 
-  private replay(group: Group, sink: EventSink, lastEventId: string): void {
-    const { found, entries } = this.history.after(lastEventId);
-    if (!found) {
-      const delivery = sink.reset();
-      if (delivery !== 'sent') return this.remove(group, sink, delivery);
+  private flush(): void {
+    if (this.queue.length === 0) return;
+    const events = this.queue;
+    this.queue = [];
+    const framesByGroup = new Map<Group, Frame[]>();
+    let fresh = 0;
+    for (const event of events) {
+      if (this.history.has(event.id)) continue; // a redelivery
+      fresh += 1;
+      const frame = this.encode(event);
+      this.history.append({ id: event.id, event, frame });
+      for (const group of this.groups.matching(event.topic)) {
+        const frames = framesByGroup.get(group);
+        if (frames === undefined) framesByGroup.set(group, [frame]);
+        else frames.push(frame);
+      }
     }
+    this.observer.published(fresh);
     let sent = 0;
-    for (const entry of entries) {
-      if (!group.selection.matches(entry.event.topic)) continue;
-      if (!this.deliver(group, sink, entry.frame)) break;
-      sent += 1;
-    }
+    for (const [group, frames] of framesByGroup) sent += this.fanOut(group, joinFrames(frames)) * frames.length;
     if (sent > 0) this.observer.delivered(sent);
   }
 
-  private deliver(group: Group, sink: EventSink, frame: Frame): boolean {
-    const delivery = sink.deliver(frame);
-    if (delivery === 'sent') return true;
-    this.remove(group, sink, delivery);
-    return false;
+  /** The hot loop: one write of the same bytes per client of the group. Returns the clients written to. */
+  private fanOut(group: Group, frame: Frame): number {
+    let sent = 0;
+    for (const sink of group.sinks) {
+      const delivery = sink.deliver(frame);
+      if (delivery === 'sent') sent += 1;
+      else this.settle(group, sink, delivery);
+    }
+    return sent;
   }
 
-  private remove(group: Group, sink: EventSink, delivery: Exclude<Delivery, 'sent'>): void {
-    this.unsubscribe({ group, sink });
+  private replay(group: Group, sink: EventSink, lastEventId: string): void {
+    const { found, entries } = this.history.after(lastEventId);
+    if (!found && !this.settle(group, sink, sink.reset())) return;
+    const frames = entries.filter((e) => group.selection.matches(e.event.topic)).map((e) => e.frame);
+    if (frames.length === 0) return;
+    if (this.settle(group, sink, sink.deliver(joinFrames(frames)))) this.observer.delivered(frames.length);
+  }
+
+  /** Drops a sink whose delivery failed; true when it is still subscribed. */
+  private settle(group: Group, sink: EventSink, delivery: Delivery): boolean {
+    if (delivery === 'sent') return true;
+    if (!this.groups.remove(group, sink)) return false;
     if (delivery === 'overflow') {
       sink.close('slow');
       this.observer.dropped('slow');
     }
-  }
-
-  private groupOf(selection: TopicSelection): Group {
-    let group = this.groups.get(selection.key);
-    if (group === undefined) {
-      group = { selection, sinks: new Set() };
-      this.groups.set(selection.key, group);
-      this.groupsByTopic.clear();
-    }
-    return group;
-  }
-
-  private groupsFor(topic: string): Group[] {
-    let matching = this.groupsByTopic.get(topic);
-    if (matching === undefined) {
-      matching = [...this.groups.values()].filter((g) => g.selection.matches(topic));
-      if (this.groupsByTopic.size >= MAX_CACHED_TOPICS) this.groupsByTopic.clear();
-      this.groupsByTopic.set(topic, matching);
-    }
-    return matching;
+    return false;
   }
 }

@@ -2,15 +2,18 @@ import { Container, type ResolutionContext } from 'inversify';
 import { BroadcastMessage } from '../application/broadcast-message.use-case';
 import { IngestRate } from '../application/ingest-rate.use-case';
 import { RateFeed } from '../application/rate-feed';
+import type { EventBus } from '../application/ports/event-bus.port';
 import { Subscribe } from '../application/subscribe.use-case';
 import { Broker } from '../domain/broker';
 import { createApp } from '../interfaces/http/app';
 import { HttpServer } from '../interfaces/http/http-server';
 import { eventFrame } from '../interfaces/http/sse/sse-frames';
 import { Service } from '../interfaces/service';
+import { AmqpEventBus } from './bus/amqp-event-bus';
 import { InMemoryEventBus } from './bus/in-memory-event-bus';
 import type { Config } from './config/config';
 import { UlidIdGenerator } from './ids/ulid-id-generator';
+import { batchingScheduler } from './flush-scheduler';
 import { createLogger } from './logging/logger';
 import { Metrics } from './metrics/metrics';
 import { reportQuote } from './rates/report-quote';
@@ -30,11 +33,12 @@ export function createContainer(config: Config): Container {
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
   c.bind(TOKENS.IdGenerator).toDynamicValue(() => new UlidIdGenerator());
   c.bind(Metrics).toDynamicValue(() => new Metrics());
+  c.bind(TOKENS.FlushScheduler).toConstantValue(batchingScheduler());
   c.bind(TOKENS.EventBus).toDynamicValue((ctx) => createBus(config, ctx));
   c.bind(TOKENS.RateSource).toDynamicValue((ctx) => createRateSource(config, ctx));
   c.bind(Broker).toDynamicValue((ctx) => {
     const metrics = ctx.get(Metrics);
-    const broker = new Broker(eventFrame, config.historySize, metrics);
+    const broker = new Broker(eventFrame, config.historySize, metrics, ctx.get(TOKENS.FlushScheduler));
     metrics.countClientsWith(() => broker.size);
     return broker;
   });
@@ -64,9 +68,16 @@ export function createContainer(config: Config): Container {
 const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
 const fetchesRates = (config: Config): boolean => config.role !== 'server' && config.rateSource !== 'off';
 
-function createBus(config: Config, ctx: ResolutionContext): InMemoryEventBus {
-  if (config.amqpUrl !== undefined) throw new Error('AMQP_URL: the RabbitMQ bus is not available in this build yet');
-  return new InMemoryEventBus(ctx.get(TOKENS.Logger));
+function createBus(config: Config, ctx: ResolutionContext): EventBus {
+  const logger = ctx.get(TOKENS.Logger);
+  if (config.amqpUrl === undefined) return new InMemoryEventBus(logger);
+  // Room for the largest broadcast body re-encoded in its envelope, so no replica drops what the broker confirmed.
+  const maxMessageBytes = Math.max(1_048_576, config.maxBodyBytes * 2 + 4_096);
+  return new AmqpEventBus(
+    { url: config.amqpUrl, exchange: config.amqpExchange, maxMessageBytes },
+    logger,
+    ctx.get(Metrics),
+  );
 }
 
 function createRateSource(config: Config, ctx: ResolutionContext): SimulatedRateSource | undefined {

@@ -1,4 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { FlushScheduler } from '../domain/broker';
 import type { Clock } from '../application/ports/clock.port';
 import type { EventBus } from '../application/ports/event-bus.port';
 import type { IdGenerator } from '../application/ports/id-generator.port';
@@ -14,4 +15,5 @@ export const TOKENS = {
   RateSource: Symbol('RateSource') as ServiceIdentifier<RateSource | undefined>,
   Clock: Symbol('Clock') as ServiceIdentifier<Clock>,
   IdGenerator: Symbol('IdGenerator') as ServiceIdentifier<IdGenerator>,
+  FlushScheduler: Symbol('FlushScheduler') as ServiceIdentifier<FlushScheduler>,
 } as const;

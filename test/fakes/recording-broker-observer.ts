@@ -11,8 +11,8 @@ export class RecordingBrokerObserver implements BrokerObserver {
     return this.deliveries.reduce((a, b) => a + b, 0);
   }
 
-  published(): void {
-    this.publishedCount += 1;
+  published(count: number): void {
+    this.publishedCount += count;
   }
 
   delivered(frames: number): void {

@@ -71,8 +71,8 @@ export class Metrics implements BrokerObserver {
     this.clientCount = count;
   }
 
-  published(): void {
-    this.eventsPublished.inc();
+  published(count: number): void {
+    this.eventsPublished.inc(count);
   }
 
   delivered(frames: number): void {

@@ -32,5 +32,7 @@ export function wireWithFakes(overrides: Partial<Config> = {}): Wired {
   container.rebindSync(TOKENS.IdGenerator).toConstantValue(wired.ids);
   container.rebindSync(TOKENS.Logger).toConstantValue(pino({ level: 'silent' }));
   container.rebindSync(TOKENS.RateSource).toConstantValue(wired.source);
+  // Fan-out in the same turn as publish, so tests read deliveries synchronously.
+  container.rebindSync(TOKENS.FlushScheduler).toConstantValue((flush) => flush());
   return wired;
 }
