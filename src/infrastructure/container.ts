@@ -5,7 +5,9 @@ import { RateFeed } from '../application/rate-feed';
 import type { EventBus } from '../application/ports/event-bus.port';
 import { Subscribe } from '../application/subscribe.use-case';
 import { Broker } from '../domain/broker';
-import { createApp } from '../interfaces/http/app';
+import { createApp, type RequestObserver } from '../interfaces/http/app';
+import { streamFastPath } from '../interfaces/http/routes/stream.fast-path';
+import { streamHandler } from '../interfaces/http/routes/stream.handler';
 import { HttpServer } from '../interfaces/http/http-server';
 import { eventFrame } from '../interfaces/http/sse/sse-frames';
 import { Service } from '../interfaces/service';
@@ -95,16 +97,18 @@ function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
   const metrics = ctx.get(Metrics);
   const bus = ctx.get(TOKENS.EventBus);
   const source = ctx.get(TOKENS.RateSource);
+  const observeRequest: RequestObserver = (method, route, status) =>
+    metrics.httpRequests.inc({ method, route, status });
+  const handle = servesStreams(config) ? streamHandler(ctx.get(Subscribe), config) : undefined;
   const app = createApp({
     logger: ctx.get(TOKENS.Logger),
-    observeRequest: (method, route, status) => metrics.httpRequests.inc({ method, route, status }),
+    observeRequest,
     ops: {
       readiness: () => readinessOf([bus.readiness(), ...(source === undefined ? [] : [source.readiness()])]),
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
     },
-    streams: servesStreams(config)
-      ? { subscribe: ctx.get(Subscribe), broadcast: ctx.get(BroadcastMessage), options: config }
-      : undefined,
+    streams: handle === undefined ? undefined : { handle, broadcast: ctx.get(BroadcastMessage), options: config },
   });
-  return new HttpServer(app, config.host, config.port);
+  const fastPath = handle === undefined ? undefined : streamFastPath(handle, observeRequest);
+  return new HttpServer(app, config.host, config.port, fastPath);
 }

@@ -80,6 +80,15 @@ describe('GET /api/v1/sso/stream', () => {
     expect(messages(everything)).to.deep.equal([1, 2, 3, 4]);
   });
 
+  it('serves the same stream through the router for variants of the path', async () => {
+    const client = await connect(`${STREAM}/?topic=broadcast`);
+    await client.waitFor((c) => c.retry !== undefined);
+    const id = await broadcast({ message: 'via koa' });
+    await client.waitForEvents(1);
+    expect(client.status).to.equal(200);
+    expect(client.events).to.deep.equal([{ id, event: undefined, data: '{"message":"via koa"}' }]);
+  });
+
   it('answers HEAD with the stream headers and no body', async () => {
     const response = await fetch(`${service.url}${STREAM}`, { method: 'HEAD' });
     expect(response.status).to.equal(200);

@@ -2,11 +2,12 @@ import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
 import type { BroadcastMessage } from '../../application/broadcast-message.use-case';
-import type { Subscribe } from '../../application/subscribe.use-case';
 import { sendError } from './errors';
 import { broadcastRoute, type BroadcastOptions } from './routes/broadcast.route';
+import { dashboardRoute } from './routes/dashboard.route';
 import { opsRoutes, type OpsOptions } from './routes/ops.route';
-import { streamRoute, type StreamOptions } from './routes/stream.route';
+import type { StreamHandler, StreamOptions } from './routes/stream.handler';
+import { streamRoute } from './routes/stream.route';
 
 /** Counts requests by route pattern (bounded cardinality), not by raw URL. */
 export type RequestObserver = (method: string, route: string, status: number) => void;
@@ -17,7 +18,7 @@ export interface AppDeps {
   readonly ops: OpsOptions;
   /** Absent for a `fetcher`, which serves only the ops endpoints. */
   readonly streams?: {
-    readonly subscribe: Subscribe;
+    readonly handle: StreamHandler;
     readonly broadcast: BroadcastMessage;
     readonly options: StreamOptions & BroadcastOptions;
   };
@@ -29,8 +30,9 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
   opsRoutes(router, deps.ops);
   if (deps.streams !== undefined) {
-    streamRoute(router, deps.streams.subscribe, deps.streams.options);
+    streamRoute(router, deps.streams.handle, deps.streams.options);
     broadcastRoute(router, deps.streams.broadcast, deps.streams.options);
+    dashboardRoute(router, deps.streams.options);
   }
   app.use(errorGuard(deps.logger));
   app.use(accounting(deps.observeRequest));

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import type { FastPath } from './routes/stream.fast-path';
 
 /** The listening socket around the Koa app, with a shutdown that never hangs. */
 export class HttpServer {
@@ -10,10 +11,13 @@ export class HttpServer {
     app: Koa,
     private readonly host: string,
     private readonly port: number,
+    fastPath: FastPath = () => false,
   ) {
     const handle = app.callback();
     // Koa's handler settles its own errors (the app's error guard and 'error' event).
-    this.server = createServer({ noDelay: true, keepAliveTimeout: 5_000 }, (req, res) => void handle(req, res));
+    this.server = createServer({ noDelay: true, keepAliveTimeout: 5_000 }, (req, res) => {
+      if (!fastPath(req, res)) void handle(req, res);
+    });
   }
 
   listen(): Promise<AddressInfo> {

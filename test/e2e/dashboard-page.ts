@@ -1,0 +1,117 @@
+import type { Browser, Page } from 'playwright-core';
+
+/** Polls `check` until it returns a value that is not undefined or false; no fixed sleeps. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The dashboard in one browser page, read through what a person sees (text, attributes, pixels). */
+export class DashboardPage {
+  /** Console errors and uncaught exceptions, in order. */
+  readonly errors: string[] = [];
+
+  private constructor(readonly page: Page) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(message.text());
+    });
+    page.on('pageerror', (error) => this.errors.push(error.message));
+  }
+
+  /** Opens `url` at 1280x800 in light mode and waits until the stream is live. */
+  static async open(browser: Browser, url: string): Promise<DashboardPage> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    const dashboard = new DashboardPage(page);
+    const response = await page.goto(url);
+    if (response?.status() !== 200) throw new Error(`GET ${url} answered ${response?.status()}`);
+    await dashboard.waitForState('live');
+    return dashboard;
+  }
+
+  async state(): Promise<string | null> {
+    return this.page.locator('#connection').getAttribute('data-state');
+  }
+
+  async connectionText(): Promise<string> {
+    return (await this.page.locator('#connection').innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  waitForState(state: string, timeoutMs = 10_000): Promise<true> {
+    return eventually(async () => (await this.state()) === state, `connection state "${state}"`, timeoutMs);
+  }
+
+  /** Rates kept by the chart (its data-points attribute). */
+  async points(): Promise<number> {
+    return Number((await this.page.locator('#chart').getAttribute('data-points')) ?? '0');
+  }
+
+  waitForPoints(atLeast: number, timeoutMs = 10_000): Promise<number> {
+    return eventually(
+      async () => {
+        const points = await this.points();
+        return points >= atLeast && points;
+      },
+      `${atLeast} chart points`,
+      timeoutMs,
+    );
+  }
+
+  async eventCount(): Promise<number> {
+    return Number((await this.page.locator('#event-count').innerText()).replace(/\D/g, ''));
+  }
+
+  card(pair: string): { text(part: string): Promise<string>; attr(name: string): Promise<string | null> } {
+    const card = this.page.locator(`#cards li[data-pair="${pair}"]`);
+    return {
+      text: (part) => card.locator(part).innerText(),
+      attr: (name) => card.getAttribute(name),
+    };
+  }
+
+  async hasCard(pair: string): Promise<boolean> {
+    return (await this.page.locator(`#cards li[data-pair="${pair}"]`).count()) === 1;
+  }
+
+  chartPixels(): Promise<Buffer> {
+    return this.page.locator('#chart').screenshot();
+  }
+
+  /** The feed's messages, newest first. */
+  feed(): Promise<string[]> {
+    return this.page.locator('#feed li .message').allInnerTexts();
+  }
+
+  async feedMessage(id: string): Promise<string | undefined> {
+    const item = this.page.locator(`#feed li[data-id="${id}"] .message`);
+    return (await item.count()) === 1 ? item.innerText() : undefined;
+  }
+
+  /** Fills and submits the form; resolves with the outcome and text once the answer is shown. */
+  async send(message: string, fields: { topic?: string; event?: string; token?: string } = {}) {
+    const form = this.page.locator('#broadcast-form');
+    await form.locator('#message').fill(message);
+    if (Object.keys(fields).length > 0) {
+      if ((await form.locator('#send-options').getAttribute('open')) === null) await form.locator('summary').click();
+      await form.locator('#topic').fill(fields.topic ?? '');
+      await form.locator('#event').fill(fields.event ?? '');
+      await form.locator('#token').fill(fields.token ?? '');
+    }
+    await form.getByRole('button', { name: 'Send' }).click();
+    const result = form.locator('#send-result');
+    const outcome = await eventually(async () => {
+      const value = await result.getAttribute('data-outcome');
+      return value !== null && value !== 'pending' && value;
+    }, 'the answer to the form');
+    const id = outcome === 'ok' ? await result.locator('code').innerText() : undefined;
+    return { outcome, text: await result.innerText(), id };
+  }
+}
