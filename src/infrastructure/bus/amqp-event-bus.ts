@@ -1,0 +1,124 @@
+import type { Logger } from 'pino';
+import type { BusUnavailable, EventBus, EventHandler } from '../../application/ports/event-bus.port';
+import { READY, type Readiness } from '../../application/ports/readiness';
+import { fail, ok, type Result } from '../../domain/result';
+import type { StreamEvent } from '../../domain/stream-event';
+import type { Metrics } from '../metrics/metrics';
+import { describeEndpoint } from './amqp-endpoint';
+import { encodeEnvelope } from './amqp-envelope';
+import { AmqpReconnector } from './amqp-reconnector';
+import type { BackoffPolicy } from './backoff';
+import { describeError } from './error-message';
+
+export interface AmqpBusOptions {
+  /** Holds the password: handed to amqplib only, never logged. */
+  readonly url: string;
+  readonly exchange: string;
+  /** Larger messages from the bus are dropped and counted. Default 1 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Unacked deliveries the broker may have in flight to this process. Default 256. */
+  readonly prefetch?: number;
+  /** Longest wait for a publisher confirm (drain wait included). Default 5 s. */
+  readonly publishTimeoutMs?: number;
+  /** Bounds TCP connect plus handshake, and separately the topology declaration. Default 5 s. */
+  readonly connectTimeoutMs?: number;
+  /** Bounds close(). Default 2 s (shutdown as a whole has 10). */
+  readonly closeTimeoutMs?: number;
+  /** Unless the URL names one. Default 10 s. */
+  readonly heartbeatSeconds?: number;
+  /** Reconnect delays. Default 250 ms doubling up to 10 s, jittered. */
+  readonly backoff?: BackoffPolicy;
+}
+
+const DEFAULTS = {
+  maxMessageBytes: 1_048_576,
+  prefetch: 256,
+  publishTimeoutMs: 5_000,
+  connectTimeoutMs: 5_000,
+  closeTimeoutMs: 2_000,
+  heartbeatSeconds: 10,
+  backoff: { initialMs: 250, maxMs: 10_000 },
+};
+
+/**
+ * The RabbitMQ bus: every replica publishes to one durable fanout exchange
+ * (on a confirm channel) and consumes through its own exclusive queue.
+ * Connection recovery is AmqpReconnector's, not amqplib's: amqplib's opt-in
+ * recovery restores the connection only, so channels, queue and consumer
+ * would be ours to rebuild anyway, and a channel lost on a live connection
+ * would go unnoticed by it. One loop that replaces the whole session on any
+ * loss is simpler to reason about.
+ */
+export class AmqpEventBus implements EventBus {
+  private readonly handlers: EventHandler[] = [];
+  private readonly options: Required<AmqpBusOptions>;
+  private reconnector: AmqpReconnector | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    options: AmqpBusOptions,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  async publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
+    const session = this.reconnector?.session;
+    // The reason stays out of the answer: it names the broker's host, which is /readyz's business only.
+    if (session === undefined) return this.unavailable('RabbitMQ is not connected');
+    try {
+      const failure = await session.publish(encodeEnvelope(event));
+      return failure === undefined ? ok(undefined) : this.unavailable(failure);
+    } catch (error) {
+      this.logger.error({ err: error, eventId: event.id }, 'publishing to RabbitMQ failed unexpectedly');
+      return this.unavailable(describeError(error));
+    }
+  }
+
+  subscribe(handler: EventHandler): void {
+    if (this.reconnector !== undefined) throw new Error('AmqpEventBus.subscribe must be called before start');
+    this.handlers.push(handler);
+  }
+
+  readiness(): Readiness {
+    return this.reconnector?.session === undefined ? { ready: false, reason: this.readinessReason() } : READY;
+  }
+
+  async start(): Promise<void> {
+    if (this.reconnector !== undefined || this.closing !== undefined) return;
+    const endpoint = describeEndpoint(this.options.url);
+    const { backoff, ...settings } = this.options;
+    const { handlers, logger, metrics } = this;
+    const consume =
+      handlers.length === 0 ? undefined : { maxMessageBytes: settings.maxMessageBytes, handlers, logger, metrics };
+    this.reconnector = new AmqpReconnector({
+      settings: { ...settings, logger: this.logger, consume },
+      backoff,
+      endpoint,
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+    await this.reconnector.connect();
+    if (this.reconnector.session === undefined) {
+      this.logger.warn(
+        { endpoint, reason: this.reconnector.reason },
+        'RabbitMQ is not reachable; retrying in the background',
+      );
+    }
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= this.reconnector?.stop() ?? Promise.resolve());
+  }
+
+  private readinessReason(): string {
+    if (this.closing !== undefined) return 'closed';
+    return this.reconnector?.reason ?? 'not started';
+  }
+
+  private unavailable(message: string): { readonly ok: false; readonly error: BusUnavailable } {
+    const retryAfterSeconds = this.reconnector?.retryAfterSeconds() ?? 1;
+    return fail({ code: 'bus-unavailable', message, retryAfterSeconds });
+  }
+}
