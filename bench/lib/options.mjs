@@ -1,0 +1,74 @@
+// Command line of `npm run bench` (node bench/run.mjs).
+import { TARGET_NAMES } from './targets.mjs';
+
+export const USAGE = `usage: npm run bench -- [options]      (or: node bench/run.mjs [options])
+
+  --n 10000          subscribers (at most 19,900 per server process)
+  --m 200            events published
+  --rate 0           events per second; 0 = as fast as the server answers (one request in flight)
+  --payload 100      bytes of each published body (padded)
+  --targets product,naive,better-sse
+  --workers 4        load worker processes (raised so that none holds more than 9,000 sockets)
+  --timeout 120      hard limit in seconds for each target (connect + publish + drain)
+  --idle 3           end the drain when nothing arrived for this many seconds
+  --replicas K       the product as K ROLE=server replicas over RabbitMQ, subscribers spread
+                     over the K ports, publishing to the first; then the same workload
+                     (N/K subscribers) on one in-memory replica, for the latency the bus adds.
+                     Default rate in this profile: 5/s. Baselines are not run.
+  --amqp-url URL     broker for --replicas (default $AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
+  --out FILE         where to write the JSON (default bench/results/<time>.json)
+  --help
+`;
+
+const NUMERIC = ['n', 'm', 'rate', 'payload', 'workers', 'timeout', 'idle', 'replicas'];
+
+export function parseOptions(argv) {
+  const o = {
+    n: 10_000, m: 200, rate: 0, payload: 100, targets: 'product,naive,better-sse', workers: 4, timeout: 120,
+    idle: 3, replicas: 0, amqpUrl: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672', out: null,
+    help: false, given: new Set(),
+  }; // prettier-ignore
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    if (key === 'help' || flag === '-h') {
+      o.help = true;
+      continue;
+    }
+    if (!flag.startsWith('--') || !(key in o) || key === 'given')
+      throw new Error(`unknown option ${argv[i]}\n\n${USAGE}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    o.given.add(key);
+    if (NUMERIC.includes(key)) {
+      const v = Number(value);
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${flag}: not a number ≥ 0: ${value}`);
+      o[key] = v;
+    } else o[key] = value;
+  }
+  return validate(o);
+}
+
+function validate(o) {
+  o.targets = o.targets
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  for (const t of o.targets)
+    if (!TARGET_NAMES.includes(t)) throw new Error(`--targets: unknown ${t} (known: ${TARGET_NAMES.join(', ')})`);
+  for (const k of ['n', 'm', 'workers', 'timeout']) if (!(o[k] >= 1)) throw new Error(`--${k} must be at least 1`);
+  o.n = Math.floor(o.n);
+  o.m = Math.floor(o.m);
+  o.replicas = Math.floor(o.replicas);
+  if (o.replicas > 0) {
+    o.targets = ['product'];
+    if (!o.given.has('rate')) o.rate = 5;
+  }
+  const perProcess = Math.ceil(o.n / Math.max(1, o.replicas));
+  if (perProcess > 19_900)
+    throw new Error(
+      `${perProcess} streams in one server process: the limit here is ~19,900 (20,000 open files); use --replicas`,
+    );
+  o.workers = Math.max(Math.floor(o.workers), Math.ceil(o.n / 9000));
+  return o;
+}
