@@ -94,8 +94,9 @@ export class Broker {
     }
   }
 
-  /** Ends every subscription (shutdown). */
+  /** Delivers what is queued, then ends every subscription (shutdown). */
   closeAll(): void {
+    this.flush();
     for (const group of [...this.groups.all()]) {
       for (const sink of group.sinks) {
         this.groups.remove(group, sink);

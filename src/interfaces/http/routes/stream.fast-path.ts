@@ -3,6 +3,10 @@ import type { RequestObserver } from '../app';
 import { PATHS } from './paths';
 import type { StreamHandler } from './stream.handler';
 
+/** The path exactly, with or without a query. */
+const isStreamUrl = (url: string): boolean =>
+  url.startsWith(PATHS.stream) && (url.length === PATHS.stream.length || url[PATHS.stream.length] === '?');
+
 /** Takes a request before Koa when it can; false hands it on to Koa. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -14,9 +18,7 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
  */
 export function streamFastPath(handle: StreamHandler, observe: RequestObserver): FastPath {
   return (req, res) => {
-    const url = req.url ?? '';
-    const path = url.length === PATHS.stream.length || url[PATHS.stream.length] === '?' ? url : '';
-    if (req.method !== 'GET' || !path.startsWith(PATHS.stream)) return false;
+    if (req.method !== 'GET' || !isStreamUrl(req.url ?? '')) return false;
     observe('GET', PATHS.stream, handle(req, res));
     return true;
   };
