@@ -3,6 +3,7 @@ import { BroadcastMessage } from '../application/broadcast-message.use-case';
 import { IngestRate } from '../application/ingest-rate.use-case';
 import { RateFeed } from '../application/rate-feed';
 import type { EventBus } from '../application/ports/event-bus.port';
+import type { RateSource } from '../application/ports/rate-source.port';
 import { Subscribe } from '../application/subscribe.use-case';
 import { Broker } from '../domain/broker';
 import { createApp, type RequestObserver } from '../interfaces/http/app';
@@ -18,6 +19,8 @@ import { UlidIdGenerator } from './ids/ulid-id-generator';
 import { batchingScheduler } from './flush-scheduler';
 import { createLogger } from './logging/logger';
 import { Metrics } from './metrics/metrics';
+import { CoinApiRateSource } from './rates/coinapi-rate-source';
+import { DedupingRateSource, RATE_HEARTBEAT_MS } from './rates/deduping-rate-source';
 import { reportQuote } from './rates/report-quote';
 import { SimulatedRateSource } from './rates/simulated-rate-source';
 import { readinessOf } from './readiness-of';
@@ -82,9 +85,20 @@ function createBus(config: Config, ctx: ResolutionContext): EventBus {
   );
 }
 
-function createRateSource(config: Config, ctx: ResolutionContext): SimulatedRateSource | undefined {
+function createRateSource(config: Config, ctx: ResolutionContext): RateSource | undefined {
   if (!fetchesRates(config)) return undefined;
-  return new SimulatedRateSource(config.ratePairs, config.rateIntervalMs, ctx.get(TOKENS.Clock));
+  const clock = ctx.get(TOKENS.Clock);
+  if (config.rateSource !== 'coinapi') return new SimulatedRateSource(config.ratePairs, config.rateIntervalMs, clock);
+  // loadConfig refuses coinapi without a key; getting here without one is a bug
+  if (config.coinApiKey === undefined) throw new Error('RATE_SOURCE=coinapi needs COIN_API_KEY');
+  const settings = {
+    url: config.coinApiUrl,
+    key: config.coinApiKey,
+    pairs: config.ratePairs,
+    intervalMs: config.rateIntervalMs,
+  };
+  const parts = { logger: ctx.get(TOKENS.Logger), metrics: ctx.get(Metrics), clock };
+  return new DedupingRateSource(new CoinApiRateSource(settings, parts), RATE_HEARTBEAT_MS, clock);
 }
 
 function createFeed(ctx: ResolutionContext): RateFeed {
@@ -104,7 +118,12 @@ function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
     logger: ctx.get(TOKENS.Logger),
     observeRequest,
     ops: {
-      readiness: () => readinessOf([bus.readiness(), ...(source === undefined ? [] : [source.readiness()])]),
+      // SPEC.md: a stream server is ready when its bus is; only a fetcher also answers for its rates.
+      readiness: () =>
+        readinessOf([
+          bus.readiness(),
+          ...(config.role === 'fetcher' && source !== undefined ? [source.readiness()] : []),
+        ]),
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
     },
     streams: handle === undefined ? undefined : { handle, broadcast: ctx.get(BroadcastMessage), options: config },

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TOKENS } from '../../src/infrastructure/tokens';
 import { post } from '../support/http';
 import { startService, type RunningService } from '../support/in-process-service';
 
@@ -51,6 +52,36 @@ describe('operational endpoints', () => {
       expect(response.status, `${method} ${path}`).to.equal(405);
       expect(response.headers.get('allow')).to.match(allow);
       expect(await response.json()).to.include({ success: false, code: 405 });
+    }
+  });
+});
+
+describe('/readyz by role', () => {
+  const failingSource = {
+    start: () => undefined,
+    stop: () => Promise.resolve(),
+    readiness: () => ({ ready: false as const, reason: 'CoinAPI rejects the key' }),
+  };
+  const withFailingRates = (c: import('inversify').Container): void =>
+    void c.rebindSync(TOKENS.RateSource).toConstantValue(failingSource);
+
+  it('reports a fetcher not ready, with the reason, when its rates fail', async () => {
+    const service = await startService({ role: 'fetcher', rateSource: 'simulated' }, withFailingRates);
+    try {
+      const response = await fetch(`${service.url}/readyz`);
+      expect(response.status).to.equal(503);
+      expect(await response.json()).to.deep.equal({ success: false, code: 503, message: 'CoinAPI rejects the key' });
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('keeps a stream server (ROLE=all) ready while its rates fail: it follows the bus', async () => {
+    const service = await startService({ role: 'all', rateSource: 'simulated' }, withFailingRates);
+    try {
+      expect((await fetch(`${service.url}/readyz`)).status).to.equal(200);
+    } finally {
+      await service.stop();
     }
   });
 });

@@ -54,6 +54,27 @@ export class Metrics implements BrokerObserver {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly rateLastSuccess = new Gauge({
+    name: 'sse_rate_last_success_timestamp_seconds',
+    help: 'When a valid rate was last fetched, per pair (Unix seconds)',
+    labelNames: ['pair'] as const,
+    registers: [this.registry],
+  });
+  readonly rateQuotaRemaining = new Gauge({
+    name: 'sse_rate_quota_remaining',
+    help: 'Requests left in the rate API quota, as its last answer reported (X-RateLimit-Remaining)',
+    registers: [this.registry],
+  });
+  readonly rateQuotaLimit = new Gauge({
+    name: 'sse_rate_quota_limit',
+    help: 'The rate API quota, as its last answer reported (X-RateLimit-Limit)',
+    registers: [this.registry],
+  });
+  readonly ratePollDelay = new Gauge({
+    name: 'sse_rate_poll_delay_seconds',
+    help: 'Wait before the next rate poll: the interval, or longer while backing off or saving quota',
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route and status',

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { post } from '../support/http';
+import { startNginxFront, type NginxFront } from '../support/nginx-front';
+import { RawSseClient } from '../support/raw-sse-client';
+import { freshExchange, metricValue, ReplicaSet } from '../support/replica-set';
+import { requireNginx } from '../support/require-nginx';
+import { requireRabbitMq } from '../support/require-rabbitmq';
+import type { ServiceProcess } from '../support/service-process';
+
+const STREAM = '/api/v1/sso/stream';
+const TOKEN = 'nginx-front-test-token';
+const BEARER = { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` };
+
+describe('the nginx front (deploy/nginx template, Debian nginx) before two replicas', function () {
+  this.timeout(20_000);
+  requireRabbitMq();
+  before(function () {
+    requireNginx(this);
+  });
+
+  const set = new ReplicaSet(freshExchange('nginx'));
+  let replicas: ServiceProcess[] = [];
+  let front: NginxFront | undefined;
+  const clients: RawSseClient[] = [];
+  /** A stream opened through nginx, as a browser would ask for it (gzip accepted). */
+  const connect = async (): Promise<RawSseClient> => {
+    const client = await RawSseClient.connect(front!.port, STREAM, { 'Accept-Encoding': 'gzip, deflate' });
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    const env = { PUBLISH_TOKEN: TOKEN, HEARTBEAT_MS: '200', RETRY_MS: '2500' };
+    replicas = await Promise.all([set.spawn('server', env), set.spawn('server', env)]);
+    front = await startNginxFront([`127.0.0.1:${replicas[0]!.port}`, `127.0.0.1:${replicas[1]!.port}`]);
+  });
+  after(async () => {
+    await front?.stop();
+    clients.forEach((c) => c.close());
+    await set.stopAll();
+  });
+  afterEach(() => expect(set.unexpectedExits()).to.deep.equal([]));
+
+  it('passes each stream through unbuffered: retry line at once, heartbeats, then a small event, still open', async () => {
+    const [a, b] = [await connect(), await connect()];
+    for (const client of [a, b]) {
+      await client.waitFor((c) => c.retry !== undefined, 5_000, 'the retry line through nginx');
+      expect(client.retry).to.equal(2500);
+      expect(client.status).to.equal(200);
+      expect(client.headers).to.include({ 'content-type': 'text/event-stream', 'x-accel-buffering': 'no' });
+      expect(client.headers).not.to.have.property('content-encoding');
+    }
+    // least_conn: the two open streams are held by different replicas.
+    for (const replica of replicas) expect(await metricValue(replica.url, 'sse_clients'), replica.url).to.equal(1);
+
+    // A few bytes each, far below any proxy buffer: they only arrive if nginx forwards as it reads.
+    await Promise.all([a, b].map((c) => c.waitFor((r) => r.comments.length >= 2, 5_000, 'heartbeats through nginx')));
+    const answer = await post(`${front!.url}/api/v1/sso/broadcast`, { message: 'through nginx' }, BEARER);
+    expect(answer.status).to.equal(202);
+    for (const client of [a, b]) {
+      await client.waitFor((c) => c.events.length === 1, 5_000, 'the event through nginx');
+      expect(client.events).to.deep.equal([
+        { id: answer.json.id, event: undefined, data: '{"message":"through nginx"}' },
+      ]);
+      expect(client.closed || client.terminated, 'the stream ended').to.equal(false);
+    }
+  });
+
+  it('forwards broadcasts with the bearer token and refuses them without it', async () => {
+    const missing = await post(`${front!.url}/api/v1/sso/broadcast`, { message: 'no token' });
+    expect(missing.status).to.equal(401);
+    expect(missing.headers.get('www-authenticate')).to.equal('Bearer');
+    const wrong = await post(
+      `${front!.url}/api/v1/sso/broadcast`,
+      { message: 'bad token' },
+      {
+        ...BEARER,
+        Authorization: 'Bearer not-the-token',
+      },
+    );
+    expect(wrong.status).to.equal(401);
+    const accepted = await post(`${front!.url}/api/v1/sso/broadcast`, { message: 'with token' }, BEARER);
+    expect(accepted.status).to.equal(202);
+    expect(accepted.json).to.include({ success: true, code: 202 });
+  });
+
+  it('serves the dashboard and the ops endpoints of a replica through /', async () => {
+    const page = await fetch(`${front!.url}/`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    expect((await fetch(`${front!.url}/readyz`)).status).to.equal(200);
+  });
+});

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import pino from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RateQuote } from '../../../../src/domain/rate';
+import { Metrics } from '../../../../src/infrastructure/metrics/metrics';
+import { CoinApiRateSource } from '../../../../src/infrastructure/rates/coinapi-rate-source';
+import { SystemClock } from '../../../../src/infrastructure/system-clock';
+
+const TIME = '2025-01-02T03:04:05.0000000Z';
+const PAIRS = [
+  { base: 'BTC', quote: 'USD' },
+  { base: 'ETH', quote: 'USD' },
+];
+
+type Responder = (path: string) => Response;
+
+const ok = (path: string): Response => {
+  const [, , , base = '', quote = ''] = path.split('/');
+  return Response.json({ time: TIME, asset_id_base: base, asset_id_quote: quote, rate: base === 'BTC' ? 2 : 1 });
+};
+
+/** A source with every edge faked but the timers; `calls` records each requested path with its time. */
+function sourceWith(respond: Responder) {
+  const calls: { path: string; at: number }[] = [];
+  const fetchFake = (input: string | URL | Request): Promise<Response> => {
+    const path = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname;
+    calls.push({ path, at: Date.now() });
+    return Promise.resolve(respond(path));
+  };
+  const metrics = new Metrics();
+  const source = new CoinApiRateSource(
+    { url: 'http://coinapi.test', key: 'k', pairs: PAIRS, intervalMs: 100, maxBackoffMs: 800 },
+    { logger: pino({ level: 'silent' }), metrics, clock: new SystemClock(), fetch: fetchFake },
+  );
+  return { source, calls, metrics };
+}
+
+const countOf = (calls: { path: string; at: number }[], base: string, from: number, to: number): number =>
+  calls.filter((c) => c.path.includes(`/${base}/`) && c.at >= from && c.at < to).length;
+
+describe('CoinApiRateSource', () => {
+  let source: CoinApiRateSource | undefined;
+  afterEach(() => source?.stop());
+
+  it('hands every valid quote over with source coinapi', async () => {
+    const built = sourceWith(ok);
+    source = built.source;
+    const quotes: RateQuote[] = [];
+    source.start((q) => quotes.push(q));
+    const deadline = Date.now() + 2_000;
+    while (quotes.length < 2 && Date.now() < deadline) await sleep(5);
+    expect(quotes.slice(0, 2)).to.deep.equal([
+      { base: 'BTC', quote: 'USD', rate: 2, time: TIME, source: 'coinapi' },
+      { base: 'ETH', quote: 'USD', rate: 1, time: TIME, source: 'coinapi' },
+    ]);
+    expect(source.readiness()).to.deep.equal({ ready: true });
+  });
+
+  it('ends a poll at a 429: the other requests are not sent while throttled', async () => {
+    const built = sourceWith((path) =>
+      path.includes('/BTC/')
+        ? Response.json({ error: 'slow' }, { status: 429, headers: { 'Retry-After': '60' } })
+        : ok(path),
+    );
+    source = built.source;
+    source.start(() => undefined);
+    await sleep(400);
+    expect(built.calls.map((c) => c.path)).to.deep.equal(['/v1/exchangerate/BTC/USD']);
+  });
+
+  it('backs off a failing base alone: the healthy one keeps the interval', async () => {
+    const built = sourceWith((path) => (path.includes('/BTC/') ? new Response('down', { status: 500 }) : ok(path)));
+    source = built.source;
+    const from = Date.now();
+    source.start(() => undefined);
+    await sleep(1_000);
+    expect(countOf(built.calls, 'ETH', from, from + 1_000)).to.be.at.least(7);
+    expect(countOf(built.calls, 'BTC', from, from + 1_000)).to.be.within(1, 5);
+    const errors = await built.metrics.rateFetchErrors.get();
+    expect(errors.values.find((v) => v.labels.reason === 'http-5xx')?.value).to.be.greaterThan(0);
+  });
+
+  it('sends nothing more once stopped', async () => {
+    const built = sourceWith(ok);
+    source = built.source;
+    source.start(() => undefined);
+    await source.stop();
+    const sent = built.calls.length;
+    await sleep(300);
+    expect(built.calls.length).to.equal(sent);
+    expect(source.readiness().ready).to.equal(false);
+  });
+});
