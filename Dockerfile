@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The SSE hub: one image for every ROLE (server, fetcher, all). See docs/scaling-out.md.
+# The SSE hub: one image for every ROLE (server, fetcher, all). See "Scaling out" in README.md.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 

@@ -13,6 +13,7 @@ import { HttpServer } from '../interfaces/http/http-server';
 import { eventFrame } from '../interfaces/http/sse/sse-frames';
 import { Service } from '../interfaces/service';
 import { AmqpEventBus } from './bus/amqp-event-bus';
+import { CountingEventBus } from './bus/counting-event-bus';
 import { InMemoryEventBus } from './bus/in-memory-event-bus';
 import type { Config } from './config/config';
 import { UlidIdGenerator } from './ids/ulid-id-generator';
@@ -40,6 +41,10 @@ export function createContainer(config: Config): Container {
   c.bind(Metrics).toDynamicValue(() => new Metrics());
   c.bind(TOKENS.FlushScheduler).toConstantValue(batchingScheduler());
   c.bind(TOKENS.EventBus).toDynamicValue((ctx) => createBus(config, ctx));
+  c.bind(CountingEventBus).toDynamicValue((ctx) => {
+    const metrics = ctx.get(Metrics);
+    return new CountingEventBus(ctx.get(TOKENS.EventBus), () => metrics.eventsPublished.inc());
+  });
   c.bind(TOKENS.RateSource).toDynamicValue((ctx) => createRateSource(config, ctx));
   c.bind(Broker).toDynamicValue((ctx) => {
     const metrics = ctx.get(Metrics);
@@ -49,25 +54,26 @@ export function createContainer(config: Config): Container {
   });
   c.bind(Subscribe).toDynamicValue((ctx) => new Subscribe(ctx.get(Broker), config.maxClients));
   c.bind(BroadcastMessage).toDynamicValue(
-    (ctx) => new BroadcastMessage(ctx.get(TOKENS.EventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
+    (ctx) => new BroadcastMessage(ctx.get(CountingEventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
   );
   c.bind(IngestRate).toDynamicValue(
-    (ctx) => new IngestRate(ctx.get(TOKENS.EventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
+    (ctx) => new IngestRate(ctx.get(CountingEventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
   );
   c.bind(RateFeed).toDynamicValue((ctx) => createFeed(ctx));
   c.bind(HttpServer).toDynamicValue((ctx) => createHttpServer(config, ctx));
-  c.bind(Service).toDynamicValue(
-    (ctx) =>
-      new Service({
-        bus: ctx.get(TOKENS.EventBus),
-        http: ctx.get(HttpServer),
-        logger: ctx.get(TOKENS.Logger),
-        broker: servesStreams(config) ? ctx.get(Broker) : undefined,
-        heartbeatMs: config.heartbeatMs,
-        feed: ctx.get(TOKENS.RateSource) === undefined ? undefined : ctx.get(RateFeed),
-      }),
-  );
+  c.bind(Service).toDynamicValue((ctx) => createService(config, ctx));
   return c;
+}
+
+function createService(config: Config, ctx: ResolutionContext): Service {
+  return new Service({
+    bus: ctx.get(TOKENS.EventBus),
+    http: ctx.get(HttpServer),
+    logger: ctx.get(TOKENS.Logger),
+    broker: servesStreams(config) ? ctx.get(Broker) : undefined,
+    heartbeatMs: config.heartbeatMs,
+    feed: ctx.get(TOKENS.RateSource) === undefined ? undefined : ctx.get(RateFeed),
+  });
 }
 
 const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
@@ -128,6 +134,8 @@ function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
     },
     streams: handle === undefined ? undefined : { handle, broadcast: ctx.get(BroadcastMessage), options: config },
   });
-  const fastPath = handle === undefined ? undefined : streamFastPath(handle, observeRequest);
+  const logger = ctx.get(TOKENS.Logger);
+  const onError = (error: unknown): void => logger.error({ err: error }, 'stream handshake failed');
+  const fastPath = handle === undefined ? undefined : streamFastPath(handle, observeRequest, onError);
   return new HttpServer(app, config.host, config.port, fastPath);
 }

@@ -29,7 +29,8 @@ export class Service {
     const { bus, broker, feed, http, logger } = this.parts;
     if (broker !== undefined) {
       bus.subscribe((event) => broker.publish(event));
-      this.heartbeat = setInterval(() => broker.keepAlive(), this.parts.heartbeatMs);
+      // Sinks count ticks: two idle ticks make a heartbeat, so silence never lasts a whole HEARTBEAT_MS.
+      this.heartbeat = setInterval(() => broker.keepAlive(), this.parts.heartbeatMs / 2);
     }
     await bus.start();
     const address = await http.listen();

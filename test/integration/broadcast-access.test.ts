@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import http from 'node:http';
 import os from 'node:os';
 import { InMemoryEventBus } from '../../src/infrastructure/bus/in-memory-event-bus';
 import { TOKENS } from '../../src/infrastructure/tokens';
@@ -109,6 +110,33 @@ describe('broadcast access', () => {
       const marker = await post(`${service.url}${BROADCAST}`, { message: 'local' });
       await watcher.waitForEvents(1);
       expect(watcher.events.map((e) => e.id)).to.deep.equal([marker.json.id]);
+    });
+  });
+
+  describe('without PUBLISH_TOKEN, from loopback under another name', () => {
+    let service: RunningService;
+    before(async () => (service = await startService()));
+    after(() => service.stop());
+
+    it('refuses a request whose Host is not a loopback name (DNS rebinding) with 403', async () => {
+      const answer = await new Promise<number>((resolve, reject) => {
+        const body = '{"message":"rebound"}';
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: service.port,
+            path: BROADCAST,
+            method: 'POST',
+            headers: { Host: `rebound.example:${service.port}`, 'Content-Type': 'application/json' },
+          },
+          (res) => (res.resume(), resolve(res.statusCode ?? 0)),
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(answer).to.equal(403);
+      const local = await post(`http://localhost:${service.port}${BROADCAST}`, { message: 'by name' });
+      expect(local.status).to.equal(202);
     });
   });
 

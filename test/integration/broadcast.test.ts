@@ -81,6 +81,15 @@ describe('POST /api/v1/sso/broadcast', () => {
       /larger/,
     ],
     ['malformed JSON', JSON_TYPE, '{"message":', 400, /not valid JSON/],
+    // The order of SPEC.md: 415 before 413, 413 before 400.
+    [
+      'an oversize body of the wrong type',
+      { 'Content-Type': 'text/plain' },
+      'z'.repeat(5000),
+      415,
+      /application\/json/,
+    ],
+    ['an oversize body that is not JSON either', JSON_TYPE, `{"message":${'['.repeat(3000)}`, 413, /larger/],
     ['an empty body', JSON_TYPE, '', 400, /not valid JSON/],
     ['invalid UTF-8', JSON_TYPE, Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), 400, /not valid JSON/],
     ['a JSON array', JSON_TYPE, '[{"message":1}]', 400, /object/],

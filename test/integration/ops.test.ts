@@ -24,6 +24,7 @@ describe('operational endpoints', () => {
     for (const series of [
       'sse_clients 0',
       'sse_events_published_total 1',
+      'sse_events_fanned_out_total 1',
       'sse_events_delivered_total 0',
       'sse_clients_dropped_total{reason="slow"} 0',
       'sse_bus_reconnects_total 0',
@@ -80,6 +81,21 @@ describe('/readyz by role', () => {
     const service = await startService({ role: 'all', rateSource: 'simulated' }, withFailingRates);
     try {
       expect((await fetch(`${service.url}/readyz`)).status).to.equal(200);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('counts the rates a fetcher published, though it fans nothing out itself', async () => {
+    const service = await startService({ role: 'fetcher', rateSource: 'simulated', rateIntervalMs: 100 });
+    try {
+      const published = async (): Promise<number> => {
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        return Number(/^sse_events_published_total (\d+)$/m.exec(text)?.[1] ?? 0);
+      };
+      const deadline = Date.now() + 5_000;
+      while ((await published()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await published()).to.be.at.least(4);
     } finally {
       await service.stop();
     }

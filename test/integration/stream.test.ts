@@ -89,6 +89,22 @@ describe('GET /api/v1/sso/stream', () => {
     expect(client.events).to.deep.equal([{ id, event: undefined, data: '{"message":"via koa"}' }]);
   });
 
+  it('replays to an HTTP/1.0 client without any chunk framing, several events in one write', async () => {
+    const first = await broadcast({ message: 'one' });
+    const second = await broadcast({ message: 'two' });
+    const third = await broadcast({ message: 'three' });
+    const socket = net.connect(service.port, '127.0.0.1');
+    clients.push({ close: () => socket.destroy() });
+    let text = '';
+    socket.on('data', (b: Buffer) => (text += b.toString()));
+    socket.write(`GET ${STREAM}?lastEventId=${first} HTTP/1.0\r\n\r\n`);
+    const deadline = Date.now() + 5_000;
+    while (!text.includes('three') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(text.slice(text.indexOf('\r\n\r\n') + 4)).to.equal(
+      `retry: 2500\n\nid: ${second}\ndata: {"message":"two"}\n\nid: ${third}\ndata: {"message":"three"}\n\n`,
+    );
+  });
+
   it('answers HEAD with the stream headers and no body', async () => {
     const response = await fetch(`${service.url}${STREAM}`, { method: 'HEAD' });
     expect(response.status).to.equal(200);

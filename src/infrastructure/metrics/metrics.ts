@@ -18,7 +18,12 @@ export class Metrics implements BrokerObserver {
   });
   readonly eventsPublished = new Counter({
     name: 'sse_events_published_total',
-    help: 'Events this replica fanned out to its subscribers (from any publisher)',
+    help: 'Events this process published and the bus accepted (broadcasts and rates)',
+    registers: [this.registry],
+  });
+  readonly eventsFannedOut = new Counter({
+    name: 'sse_events_fanned_out_total',
+    help: 'Events this replica fanned out to its subscribers, from any publisher',
     registers: [this.registry],
   });
   readonly eventsDelivered = new Counter({
@@ -93,7 +98,7 @@ export class Metrics implements BrokerObserver {
   }
 
   published(count: number): void {
-    this.eventsPublished.inc(count);
+    this.eventsFannedOut.inc(count);
   }
 
   delivered(frames: number): void {

@@ -35,6 +35,7 @@ export function broadcastRoute(router: Router, broadcast: BroadcastMessage, opti
       options.publishToken,
       ctx.get('Authorization') || undefined,
       ctx.req.socket.remoteAddress,
+      ctx.req.headers.host,
     );
     if (denied !== undefined) {
       const challenge = denied.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestObserver } from '../app';
+import { writeJsonError } from '../json-error';
 import { PATHS } from './paths';
 import type { StreamHandler } from './stream.handler';
 
@@ -16,10 +17,24 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
  * cost kilobytes per idle client. Variants of the path (trailing slash, case)
  * and other methods still go through the router, which hands GET to the same handler.
  */
-export function streamFastPath(handle: StreamHandler, observe: RequestObserver): FastPath {
+export function streamFastPath(
+  handle: StreamHandler,
+  observe: RequestObserver,
+  onError: (error: unknown) => void,
+): FastPath {
   return (req, res) => {
     if (req.method !== 'GET' || !isStreamUrl(req.url ?? '')) return false;
-    observe('GET', PATHS.stream, handle(req, res));
+    let status: number;
+    try {
+      status = handle(req, res);
+    } catch (error) {
+      // Outside Koa's error guard: a bug here must answer 500, never take the process down.
+      onError(error);
+      status = 500;
+      if (!res.headersSent && !res.writableEnded) writeJsonError(res, 500, 'internal error');
+      else req.socket.destroy();
+    }
+    observe('GET', PATHS.stream, status);
     return true;
   };
 }

@@ -15,8 +15,18 @@ export function chunk(text: string): Buffer {
 /** The zero-length chunk that ends a chunked body. */
 export const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 
-/** The bytes inside one chunk made by `chunk` (a view, not a copy). */
+/**
+ * The bytes inside the chunks of `frame` (one chunk, or several joined by a
+ * batch or a replay), for HTTP/1.0 clients. One chunk is a view, not a copy.
+ */
 export function unchunk(frame: Uint8Array): Uint8Array {
-  const start = frame.indexOf(0x0a) + 1;
-  return frame.subarray(start, frame.length - 2);
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  while (at < frame.length) {
+    const sizeEnd = frame.indexOf(0x0d, at);
+    const size = parseInt(Buffer.from(frame.buffer, frame.byteOffset + at, sizeEnd - at).toString('latin1'), 16);
+    parts.push(frame.subarray(sizeEnd + 2, sizeEnd + 2 + size));
+    at = sizeEnd + 2 + size + 2;
+  }
+  return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
 }

@@ -9,8 +9,8 @@ import { HEARTBEAT_FRAME, RESET_FRAME } from './sse-frames';
  * bytes sit unsent (an O(1) read of the socket's queue) the client is too slow.
  */
 export class SseSink implements EventSink {
-  /** Whether an event was written since the last keep-alive tick. */
-  private active = true;
+  /** Keep-alive ticks (two per HEARTBEAT_MS) since something was last written. */
+  private idleTicks = 0;
 
   /** `chunked` false: an HTTP/1.0 client, which gets the frames without their chunk framing. */
   constructor(
@@ -20,7 +20,7 @@ export class SseSink implements EventSink {
   ) {}
 
   deliver(frame: Frame): Delivery {
-    this.active = true;
+    this.idleTicks = 0;
     return this.write(frame);
   }
 
@@ -28,10 +28,15 @@ export class SseSink implements EventSink {
     return this.write(RESET_FRAME);
   }
 
+  /**
+   * Called every half HEARTBEAT_MS: the second tick without a write sends a
+   * comment, so no stream is silent for a whole HEARTBEAT_MS.
+   */
   keepAlive(): Delivery {
-    if (!this.active) return this.write(HEARTBEAT_FRAME);
-    this.active = false;
-    return this.socket.writable ? 'sent' : 'closed';
+    this.idleTicks += 1;
+    if (this.idleTicks < 2) return this.socket.writable ? 'sent' : 'closed';
+    this.idleTicks = 0;
+    return this.write(HEARTBEAT_FRAME);
   }
 
   close(reason: CloseReason): void {

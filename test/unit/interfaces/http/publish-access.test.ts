@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkPublishAccess, isLoopback } from '../../../../src/interfaces/http/publish-access';
+import { checkPublishAccess, isLoopback, isLoopbackHost } from '../../../../src/interfaces/http/publish-access';
 
 describe('isLoopback', () => {
   for (const address of ['127.0.0.1', '127.5.5.5', '127.255.255.254', '::1', '::ffff:127.0.0.1']) {
@@ -82,5 +82,21 @@ describe('checkPublishAccess', () => {
     it('never answers 403 when a token is configured', () => {
       expect(checkPublishAccess(TOKEN, 'Bearer wrong', '10.0.0.1')?.status).to.equal(401);
     });
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('accepts loopback names with or without a port', () => {
+    for (const host of ['localhost', 'LOCALHOST:8181', '127.0.0.1', '127.0.0.1:8181', '[::1]', '[::1]:8181']) {
+      expect(isLoopbackHost(host), host).to.equal(true);
+    }
+  });
+
+  it('refuses any other name, so a DNS-rebound page cannot publish without a token', () => {
+    for (const host of ['evil.example', 'evil.example:8181', 'localhost.evil.example', '10.0.0.1:8181', '[fd00::2]']) {
+      expect(isLoopbackHost(host), host).to.equal(false);
+    }
+    expect(checkPublishAccess(undefined, undefined, '127.0.0.1', 'evil.example:8181')?.status).to.equal(403);
+    expect(checkPublishAccess(undefined, undefined, '127.0.0.1', 'localhost:8181')).to.equal(undefined);
   });
 });

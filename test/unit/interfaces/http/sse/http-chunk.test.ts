@@ -34,6 +34,17 @@ describe('http-chunk', () => {
       });
     }
 
+    it('gives back the bytes of every chunk of a joined frame (a batch or a replay)', () => {
+      const joined = Buffer.concat([
+        chunk('id: 1\ndata: 1\n\n'),
+        chunk('id: 2\ndata: "é"\n\n'),
+        chunk('x'.repeat(300)),
+      ]);
+      expect(Buffer.from(unchunk(joined)).toString('utf8')).to.equal(
+        `id: 1\ndata: 1\n\nid: 2\ndata: "é"\n\n${'x'.repeat(300)}`,
+      );
+    });
+
     it('returns a view into the chunk, not a copy', () => {
       const framed = chunk('abc');
       const inner = unchunk(framed);

@@ -109,18 +109,18 @@ describe('SseSink', () => {
     expect(sink.deliver(chunk('data: 1\n\n'))).to.equal('closed');
   });
 
-  it('sends a heartbeat only when nothing was delivered since the previous keep-alive', async () => {
+  it('sends a heartbeat on the second keep-alive tick (half a HEARTBEAT_MS each) without a write', async () => {
     const { server, received, waitFor } = await pair();
     const sink = new SseSink(server, 1 << 20, true);
-    expect(sink.keepAlive()).to.equal('sent'); // the stream just opened: no heartbeat yet
+    expect(sink.keepAlive()).to.equal('sent'); // one idle tick: no heartbeat yet
     expect(server.bytesWritten).to.equal(0);
-    expect(sink.keepAlive()).to.equal('sent'); // idle for a whole period: heartbeat
+    expect(sink.keepAlive()).to.equal('sent'); // two idle ticks, a whole period: heartbeat
     expect(server.bytesWritten).to.equal(HEARTBEAT_FRAME.length);
     const frame = chunk('data: 1\n\n');
     sink.deliver(frame);
-    sink.keepAlive(); // something was delivered: no heartbeat
+    sink.keepAlive(); // one tick since the delivery: no heartbeat
     expect(server.bytesWritten).to.equal(HEARTBEAT_FRAME.length + frame.length);
-    sink.keepAlive(); // idle again: heartbeat
+    sink.keepAlive(); // two ticks since the delivery: heartbeat
     const expected = Buffer.concat([HEARTBEAT_FRAME, frame, HEARTBEAT_FRAME]);
     expect(await waitFor(expected.length)).to.deep.equal(expected);
     expect(received().length).to.equal(expected.length);
