@@ -5,4 +5,6 @@ module.exports = {
   timeout: 20000,
   slow: 2000,
   reporter: 'spec',
+  // A stray .only would silently run a fraction of the suite in CI.
+  forbidOnly: process.env.CI === 'true',
 };

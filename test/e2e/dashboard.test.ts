@@ -214,6 +214,7 @@ describe('dashboard (GET /) in Chromium', function () {
     service = await spawnService({ ...ENV, PORT: String(port) });
     await page.waitForState('live');
     expect(await page.connectionText()).to.equal('Live');
+    expect(await page.points(), 'no chart point lost across the restart').to.be.at.least(kept);
     await page.waitForPoints(kept + 10);
     expect(await page.page.locator('#last-id').innerText()).not.to.equal(lastId);
     expect(await page.page.locator('#notice').innerText()).to.match(/after a gap/);

@@ -149,17 +149,16 @@ describe('AmqpEventBus across broker faults (TCP proxy)', function () {
     const silent = makeBus({ closeTimeoutMs: 300 });
     const cut = makeBus({ closeTimeoutMs: 300 });
     await Promise.all([silent.bus.start(), cut.bus.start()]);
+    // A liveness bound, not a speed one: without the close timeout these would wait for the broker forever.
+    const settles = (close: Promise<void>): Promise<string> =>
+      Promise.race([close.then(() => 'closed'), new Promise<string>((r) => setTimeout(() => r('hung'), 5_000))]);
     proxy!.pause();
-    let started = performance.now();
-    await silent.bus.close();
-    expect(performance.now() - started).to.be.below(1_000);
+    expect(await settles(silent.bus.close())).to.equal('closed');
 
     proxy!.resume();
     proxy!.cut();
     await eventually(() => !cut.bus.readiness().ready, 'the cut to be noticed');
-    started = performance.now();
-    await cut.bus.close();
-    expect(performance.now() - started).to.be.below(500);
+    expect(await settles(cut.bus.close())).to.equal('closed');
     expect(cut.bus.readiness()).to.deep.equal({ ready: false, reason: 'closed' });
   });
 });

@@ -200,9 +200,7 @@ describe('AmqpEventBus', () => {
     await Promise.all([a.bus.start(), witness.bus.start()]);
     expect(() => a.bus.subscribe(() => undefined)).to.throw(/before start/);
 
-    const started = Date.now();
     await a.bus.close();
-    expect(Date.now() - started).to.be.below(1_000);
     expect(a.bus.readiness()).to.deep.equal({ ready: false, reason: 'closed' });
     expect((await a.bus.publish(streamEvent())).ok).to.equal(false);
 

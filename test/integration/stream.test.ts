@@ -128,7 +128,8 @@ describe('GET /api/v1/sso/stream', () => {
     socket.write(`GET ${STREAM} HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n`);
     let text = '';
     socket.on('data', (b: Buffer) => (text += b.toString()));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const headDeadline = Date.now() + 5_000;
+    while (!text.includes('retry:') && Date.now() < headDeadline) await new Promise((r) => setTimeout(r, 5));
     const id = await broadcast({ message: 'old client' });
     const deadline = Date.now() + 5_000;
     while (!text.includes('old client') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
