@@ -15,12 +15,15 @@ export class RateFeed {
   ) {}
 
   start(): void {
-    this.source.start((quote) => {
-      void this.ingest.execute(quote).then(
-        (outcome) => this.report(quote, outcome),
-        (error: unknown) =>
-          this.report(quote, fail({ code: 'bus-unavailable', message: String(error), retryAfterSeconds: 1 })),
-      );
+    this.source.start(async (quote) => {
+      let outcome: Result<{ readonly id: string }, DomainError>;
+      try {
+        outcome = await this.ingest.execute(quote);
+      } catch (error) {
+        outcome = fail({ code: 'bus-unavailable', message: String(error), retryAfterSeconds: 1 });
+      }
+      this.report(quote, outcome);
+      return outcome.ok;
     });
   }
 

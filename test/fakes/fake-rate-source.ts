@@ -27,10 +27,10 @@ export class FakeRateSource implements RateSource {
     return this.running ? READY : { ready: false, reason: 'fake source stopped' };
   }
 
-  /** Hands `quote` to the started feed; throws if nobody started the source (a test bug). */
-  emit(quote: RateQuote): void {
+  /** Hands `quote` to the started feed (resolves with whether it was published); throws if nobody started the source. */
+  emit(quote: RateQuote): Promise<boolean> {
     if (this.handler === undefined) throw new Error('FakeRateSource.emit before start');
-    this.handler(quote);
+    return this.handler(quote);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { RateQuote } from '../../domain/rate';
 import type { Readiness } from './readiness';
 
-export type QuoteHandler = (quote: RateQuote) => void;
+/** Takes one quote; resolves true once it was published (the bus accepted it), false otherwise. Never rejects. */
+export type QuoteHandler = (quote: RateQuote) => Promise<boolean>;
 
 /** Produces exchange-rate quotes for the configured pairs, on its own schedule. */
 export interface RateSource {

@@ -25,7 +25,7 @@ export class CoinApiRateSource implements RateSource {
   private readonly health: FetchHealth;
   private readonly poller: RatePoller;
   private readonly report: CoinApiReport;
-  private onQuote: QuoteHandler = () => undefined;
+  private onQuote: QuoteHandler = () => Promise.resolve(false);
 
   constructor(
     private readonly settings: CoinApiSettings,
@@ -136,7 +136,7 @@ export class CoinApiRateSource implements RateSource {
     this.report.request('ok');
     this.schedule.succeeded(index);
     this.report.delivered(request, quotes);
-    for (const quote of quotes) this.onQuote(quote);
+    for (const quote of quotes) void this.onQuote(quote);
     return undefined;
   }
 

@@ -14,7 +14,7 @@ export const RATE_HEARTBEAT_MS = 30_000;
 
 /**
  * Wraps a RateSource so that a quote goes on only when its pair's rate
- * differs from the last one passed on, or when that was `heartbeatMs` ago or
+ * differs from the last one published, or when that was `heartbeatMs` ago or
  * more (a heartbeat: the same rate with its new time). A source that stops
  * answering sends no heartbeat, so a stale rate is never re-announced.
  */
@@ -28,13 +28,15 @@ export class DedupingRateSource implements RateSource {
   ) {}
 
   start(onQuote: QuoteHandler): void {
-    this.inner.start((quote) => {
+    this.inner.start(async (quote) => {
       const key = pairText(quote);
       const now = this.clock.now();
       const previous = this.last.get(key);
-      if (previous?.rate === quote.rate && now - previous.at < this.heartbeatMs) return;
-      this.last.set(key, { rate: quote.rate, at: now });
-      onQuote(quote);
+      if (previous?.rate === quote.rate && now - previous.at < this.heartbeatMs) return false;
+      // Only a published quote counts: one the bus refused is offered again at the next poll.
+      const published = await onQuote(quote);
+      if (published) this.last.set(key, { rate: quote.rate, at: now });
+      return published;
     });
   }
 

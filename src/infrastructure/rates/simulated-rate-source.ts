@@ -41,7 +41,7 @@ export class SimulatedRateSource implements RateSource {
     if (this.timer !== undefined) return;
     const tick = (): void => {
       const time = new Date(this.clock.now()).toISOString();
-      for (const pair of this.pairs) onQuote({ ...pair, rate: this.step(pair), time, source: 'simulated' });
+      for (const pair of this.pairs) void onQuote({ ...pair, rate: this.step(pair), time, source: 'simulated' });
     };
     this.timer = setInterval(tick, this.intervalMs);
     tick();

@@ -26,8 +26,8 @@ describe('RateFeed', () => {
 
   it('publishes every quote of the source on the bus once started', async () => {
     feed.start();
-    wired.source.emit(quote());
-    wired.source.emit(quote({ base: 'ETH', rate: 2900 }));
+    await wired.source.emit(quote());
+    await wired.source.emit(quote({ base: 'ETH', rate: 2900 }));
     await flush();
     expect(wired.bus.published.map((e) => e.topic)).to.deep.equal(['rates.BTC-USD', 'rates.ETH-USD']);
   });
@@ -35,7 +35,7 @@ describe('RateFeed', () => {
   it('reports every quote with its outcome', async () => {
     feed.start();
     const good = quote();
-    wired.source.emit(good);
+    await wired.source.emit(good);
     await flush();
     expect(reports).to.deep.equal([[good, { ok: true, value: { id: sequenceId(1) } }]]);
   });
@@ -43,7 +43,7 @@ describe('RateFeed', () => {
   it('reports an invalid quote as invalid-input and publishes nothing', async () => {
     feed.start();
     const bad = quote({ rate: -5 });
-    wired.source.emit(bad);
+    await wired.source.emit(bad);
     await flush();
     expect(reports).to.have.length(1);
     expect(reports[0]?.[0]).to.equal(bad);
@@ -54,7 +54,7 @@ describe('RateFeed', () => {
   it('reports bus-unavailable when the bus refuses the quote', async () => {
     feed.start();
     wired.bus.mode = 'unavailable';
-    wired.source.emit(quote());
+    await wired.source.emit(quote());
     await flush();
     expect(reports.map(([, outcome]) => outcome)).to.deep.equal([{ ok: false, error: BUS_DOWN }]);
   });
@@ -62,7 +62,7 @@ describe('RateFeed', () => {
   it('reports a failure rather than throwing when publishing rejects', async () => {
     feed.start();
     wired.bus.mode = 'reject';
-    wired.source.emit(quote());
+    await wired.source.emit(quote());
     await flush();
     expect(reports[0]?.[1]).to.nested.include({ ok: false, 'error.code': 'bus-unavailable' });
   });
@@ -79,7 +79,7 @@ describe('RateFeed', () => {
   describe('as wired by the container', () => {
     it('takes its quotes from the bound rate source to the bound bus', async () => {
       wired.container.get(RateFeed).start();
-      wired.source.emit(quote());
+      await wired.source.emit(quote());
       await flush();
       expect(wired.bus.published).to.have.length(1);
       expect(wired.bus.published[0]?.data).to.include({ asset_id_base: 'BTC', rate: quote().rate });
@@ -88,8 +88,8 @@ describe('RateFeed', () => {
     it('counts a quote the bus refused as a rate fetch error', async () => {
       wired.container.get(RateFeed).start();
       wired.bus.mode = 'unavailable';
-      wired.source.emit(quote());
-      wired.source.emit(quote());
+      await wired.source.emit(quote());
+      await wired.source.emit(quote());
       await flush();
       const metric = await wired.container.get(Metrics).rateFetchErrors.get();
       expect(metric.values).to.deep.include({ value: 2, labels: { reason: 'bus-unavailable' } });

@@ -46,7 +46,7 @@ describe('CoinApiRateSource', () => {
     const built = sourceWith(ok);
     source = built.source;
     const quotes: RateQuote[] = [];
-    source.start((q) => quotes.push(q));
+    source.start((q) => (quotes.push(q), Promise.resolve(true)));
     const deadline = Date.now() + 2_000;
     while (quotes.length < 2 && Date.now() < deadline) await sleep(5);
     expect(quotes.slice(0, 2)).to.deep.equal([
@@ -63,7 +63,7 @@ describe('CoinApiRateSource', () => {
         : ok(path),
     );
     source = built.source;
-    source.start(() => undefined);
+    source.start(() => Promise.resolve(true));
     await sleep(400);
     expect(built.calls.map((c) => c.path)).to.deep.equal(['/v1/exchangerate/BTC/USD']);
   });
@@ -72,7 +72,7 @@ describe('CoinApiRateSource', () => {
     const built = sourceWith((path) => (path.includes('/BTC/') ? new Response('down', { status: 500 }) : ok(path)));
     source = built.source;
     const from = Date.now();
-    source.start(() => undefined);
+    source.start(() => Promise.resolve(true));
     // By the time the healthy base has made 7 requests, the failing one, backing off, has made few.
     const deadline = Date.now() + 10_000;
     while (countOf(built.calls, 'ETH', from, Infinity) < 7 && Date.now() < deadline) await sleep(10);
@@ -85,7 +85,7 @@ describe('CoinApiRateSource', () => {
   it('sends nothing more once stopped', async () => {
     const built = sourceWith(ok);
     source = built.source;
-    source.start(() => undefined);
+    source.start(() => Promise.resolve(true));
     await source.stop();
     const sent = built.calls.length;
     await sleep(300);

@@ -30,12 +30,12 @@ describe('SimulatedRateSource', () => {
   };
 
   it('emits one quote per pair as soon as it starts', () => {
-    source.start((q) => quotes.push(q));
+    source.start((q) => (quotes.push(q), Promise.resolve(true)));
     expect(quotes.map((q) => `${q.base}/${q.quote}`)).to.deep.equal(['BTC/USD', 'ETH/USD']);
   });
 
   it('emits one quote per pair every interval', async () => {
-    source.start((q) => quotes.push(q));
+    source.start((q) => (quotes.push(q), Promise.resolve(true)));
     const started = Date.now();
     await waitForQuotes(6);
     expect(Date.now() - started).to.be.at.least(2 * INTERVAL_MS - 20);
@@ -43,7 +43,7 @@ describe('SimulatedRateSource', () => {
   });
 
   it('stamps quotes with the source simulated and the clock time in ISO 8601', async () => {
-    source.start((q) => quotes.push(q));
+    source.start((q) => (quotes.push(q), Promise.resolve(true)));
     clock.advance(1500);
     await waitForQuotes(4);
     expect(quotes.map((q) => q.source)).to.deep.equal(['simulated', 'simulated', 'simulated', 'simulated']);
@@ -55,7 +55,7 @@ describe('SimulatedRateSource', () => {
     for (const random of [() => 0, () => 0.999999, Math.random]) {
       const extreme = new SimulatedRateSource([{ base: 'XYZ', quote: 'ABC' }, ...PAIRS], 60_000, clock, random);
       const seen: RateQuote[] = [];
-      extreme.start((q) => seen.push(q));
+      extreme.start((q) => (seen.push(q), Promise.resolve(true)));
       void extreme.stop();
       for (const q of seen) expect(Number.isFinite(q.rate) && q.rate > 0, `${q.base} ${q.rate}`).to.equal(true);
       expect(seen[0]?.rate).to.be.within(90, 110);
@@ -64,7 +64,7 @@ describe('SimulatedRateSource', () => {
   });
 
   it('stops emitting once stopped', async () => {
-    source.start((q) => quotes.push(q));
+    source.start((q) => (quotes.push(q), Promise.resolve(true)));
     await source.stop();
     const count = quotes.length;
     await sleep(INTERVAL_MS * 3);
@@ -72,8 +72,8 @@ describe('SimulatedRateSource', () => {
   });
 
   it('does not start a second timer when started twice', async () => {
-    source.start((q) => quotes.push(q));
-    source.start((q) => quotes.push(q));
+    source.start((q) => (quotes.push(q), Promise.resolve(true)));
+    source.start((q) => (quotes.push(q), Promise.resolve(true)));
     expect(quotes).to.have.length(2);
     await waitForQuotes(4);
     await source.stop();
@@ -84,7 +84,7 @@ describe('SimulatedRateSource', () => {
 
   it('is ready only while running', async () => {
     expect(source.readiness().ready).to.equal(false);
-    source.start(() => undefined);
+    source.start(() => Promise.resolve(true));
     expect(source.readiness()).to.deep.equal({ ready: true });
     await source.stop();
     expect(source.readiness().ready).to.equal(false);
