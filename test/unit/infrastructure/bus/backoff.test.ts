@@ -10,7 +10,7 @@ describe('backoffDelay', () => {
   });
 
   it('never exceeds the cap, however many attempts', () => {
-    for (const attempt of [5, 6, 10, 30, 31, 1_000, Number.MAX_SAFE_INTEGER]) {
+    for (const attempt of [6, 7, 10, 30, 31, 1_000, Number.MAX_SAFE_INTEGER]) {
       for (const r of [0, 0.5, 0.999999]) {
         const delay = backoffDelay(policy, attempt, () => r);
         expect(delay, `attempt ${attempt}`).to.be.within(5_000, 10_000);
