@@ -65,6 +65,27 @@ export class DashboardPage {
     );
   }
 
+  /**
+   * From now on, records the fewest points the chart shows (every value its data-points attribute takes):
+   * a chart cleared and refilled dips, even if it ends up with more points than before.
+   */
+  async watchFewestPoints(): Promise<void> {
+    await this.page.evaluate(`(() => {
+      const chart = document.querySelector('#chart');
+      const count = (value) => Number(value ?? '0');
+      window.fewestPoints = count(chart.getAttribute('data-points'));
+      new MutationObserver((records) => {
+        for (const record of records) window.fewestPoints = Math.min(window.fewestPoints, count(record.oldValue));
+        window.fewestPoints = Math.min(window.fewestPoints, count(chart.getAttribute('data-points')));
+      }).observe(chart, { attributes: true, attributeFilter: ['data-points'], attributeOldValue: true });
+    })()`);
+  }
+
+  /** The fewest chart points since watchFewestPoints. */
+  async fewestPoints(): Promise<number> {
+    return Number(await this.page.evaluate('window.fewestPoints'));
+  }
+
   async eventCount(): Promise<number> {
     return Number((await this.page.locator('#event-count').innerText()).replace(/\D/g, ''));
   }

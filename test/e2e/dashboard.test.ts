@@ -211,11 +211,15 @@ describe('dashboard (GET /) in Chromium', function () {
     await page.waitForState('reconnecting');
     expect(await page.connectionText()).to.match(/^Reconnecting (in \d+ s|now…)$/);
     const kept = await page.points();
+    expect(kept, 'points kept while the server is down').to.be.at.least(10);
+    await page.watchFewestPoints();
     service = await spawnService({ ...ENV, PORT: String(port) });
     await page.waitForState('live');
     expect(await page.connectionText()).to.equal('Live');
     expect(await page.points(), 'no chart point lost across the restart').to.be.at.least(kept);
     await page.waitForPoints(kept + 10);
+    // However late the checks above ran, the chart never dipped: it was kept, not cleared and refilled.
+    expect(await page.fewestPoints(), 'the fewest points shown since the restart').to.be.at.least(kept);
     expect(await page.page.locator('#last-id').innerText()).not.to.equal(lastId);
     expect(await page.page.locator('#notice').innerText()).to.match(/after a gap/);
   });

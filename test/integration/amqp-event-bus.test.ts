@@ -42,8 +42,8 @@ describe('AmqpEventBus', () => {
   let rawChannel: Channel;
 
   /** A bus on this run's exchange (closed after each test), and what its subscriber received if `subscribed`. */
-  function makeBus(options: Partial<AmqpBusOptions> = {}, metrics = new Metrics(), subscribed = true) {
-    const bus = new AmqpEventBus({ url: RABBITMQ_URL, exchange: EXCHANGE, ...options }, quiet, metrics);
+  function makeBus(options: Partial<AmqpBusOptions> = {}, metrics = new Metrics(), subscribed = true, logger = quiet) {
+    const bus = new AmqpEventBus({ url: RABBITMQ_URL, exchange: EXCHANGE, ...options }, logger, metrics);
     const received: StreamEvent[] = [];
     if (subscribed) bus.subscribe((event) => received.push(event));
     buses.push(bus);
@@ -195,12 +195,18 @@ describe('AmqpEventBus', () => {
   });
 
   it('closes cleanly: stops consuming, refuses publishes, and a second close is harmless', async () => {
-    const a = makeBus();
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    // A close timeout no healthy broker comes near, however busy the machine: reaching it means close hung.
+    const a = makeBus({ closeTimeoutMs: 10_000 }, new Metrics(), true, logger);
     const witness = makeBus();
     await Promise.all([a.bus.start(), witness.bus.start()]);
     expect(() => a.bus.subscribe(() => undefined)).to.throw(/before start/);
 
     await a.bus.close();
+    expect(lines.join(''), 'a graceful close, not one cut short by its timeout').not.to.include(
+      'did not close cleanly',
+    );
     expect(a.bus.readiness()).to.deep.equal({ ready: false, reason: 'closed' });
     expect((await a.bus.publish(streamEvent())).ok).to.equal(false);
 

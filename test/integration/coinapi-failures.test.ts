@@ -7,6 +7,7 @@ import { TOKENS } from '../../src/infrastructure/tokens';
 import { RecordingEventSource } from '../support/event-source-client';
 import { FakeCoinApi, type FakeAnswer } from '../support/fake-coinapi';
 import { startService, type RunningService } from '../support/in-process-service';
+import { eventually } from '../support/wait';
 
 const KEY = 'failures-test-key';
 const INTERVAL_MS = 100;
@@ -70,12 +71,21 @@ describe('CoinApiRateSource under CoinAPI failures', () => {
     await fake.close();
   });
 
-  /** Breaks the fake for one window; returns how many requests it got in that window. */
+  /**
+   * Breaks the fake for one window; returns how many requests it got in that window (an upper bound is what
+   * shows backoff). Also waits, however slow the machine, until a request has met the breakage.
+   */
   async function breakFor(breakage: () => void): Promise<number> {
     const from = Date.now();
     breakage();
     await fake.waitFor(() => Date.now() >= from + WINDOW_MS, WINDOW_MS + 1_000);
+    await fake.waitFor((requests) => requests.some((r) => r.at >= from && r.endedAt !== undefined), 10_000);
     return fake.countBetween(from, from + WINDOW_MS);
+  }
+
+  /** Waits until /metrics shows `series` above `before`. */
+  async function counted(series: string, before: number): Promise<void> {
+    await eventually(async () => (await metric(series)) > before, `${series} to go above ${before}`);
   }
 
   /** Heals the fake with a rate never served before, and waits for it to reach the client. */
@@ -116,9 +126,9 @@ describe('CoinApiRateSource under CoinAPI failures', () => {
       if (typeof answer === 'function') answer();
       else fake.script = () => answer;
     });
-    expect(count, 'requests in the window').to.be.within(1, MAX_BACKING_OFF);
+    expect(count, 'requests in the window').to.be.at.most(MAX_BACKING_OFF);
     expect(rates().length, 'events published while broken').to.equal(eventsBefore);
-    expect(await metric(`sse_rate_fetch_errors_total{reason="${reason}"}`)).to.be.greaterThan(errorsBefore);
+    await counted(`sse_rate_fetch_errors_total{reason="${reason}"}`, errorsBefore);
     expect((await fetch(`${service.url}/healthz`)).status).to.equal(200);
     await healAndRecover();
   }
@@ -168,16 +178,19 @@ describe('CoinApiRateSource under CoinAPI failures', () => {
       fake.script = () => ({ status: 429, headers: { 'Retry-After': '1' }, body: { error: 'Too many requests' } });
     });
     // the first 429 comes within one interval; the next only a second later (backoff alone would allow ~5)
-    expect(count).to.be.within(1, 2);
-    expect(await metric('sse_rate_fetch_errors_total{reason="throttled"}')).to.be.greaterThan(errorsBefore);
+    expect(count).to.be.at.most(2);
+    await counted('sse_rate_fetch_errors_total{reason="throttled"}', errorsBefore);
     await healAndRecover();
   });
 
   it('backs off exponentially on 429 without Retry-After, then resumes the normal cadence', async () => {
     await expectBackoff('throttled', { status: 429, body: { error: 'Too many requests' } });
     const from = Date.now();
-    // Still backing off, the next 5 requests would take well over 3 s; at the 100 ms cadence they take 0.5 s.
-    await fake.waitFor(() => fake.countBetween(from, Infinity) >= 5, 3_000);
+    // Still backing off at the cap, requests come at least 400 ms apart: never 5 within a second. At the
+    // 100 ms cadence a second holds ~10; waiting for some second with 5 leaves room for a slow machine.
+    const quickSecond = (): boolean =>
+      fake.requests.some((r) => r.at >= from && fake.countBetween(r.at, r.at + 1_000) >= 5);
+    await fake.waitFor(quickSecond, 10_000);
   });
 
   for (const status of [401, 403]) {
@@ -188,11 +201,11 @@ describe('CoinApiRateSource under CoinAPI failures', () => {
       const count = await breakFor(() => {
         fake.script = () => ({ status, body: { error: 'Invalid API key' } });
       });
-      expect(count, 'requests in the window').to.be.within(1, 2);
+      expect(count, 'requests in the window').to.be.at.most(2);
       expect(rates().length).to.equal(eventsBefore);
+      await counted('sse_rate_fetch_errors_total{reason="key-rejected"}', errorsBefore);
       const rejected = logLines.slice(linesBefore).filter((l) => /key rejected/.test(l.msg) && l.level === 'error');
       expect(rejected).to.have.length(1);
-      expect(await metric('sse_rate_fetch_errors_total{reason="key-rejected"}')).to.be.greaterThan(errorsBefore);
       expect(await notReadyReason()).to.match(/rejects the key/);
       await healAndRecover();
       expect(logLines.slice(linesBefore).some((l) => l.msg === 'CoinAPI accepts the key again')).to.equal(true);

@@ -94,6 +94,9 @@ describe('CoinApiRateSource against a fake CoinAPI (happy path)', () => {
     expect(fake.countBetween(from, from + 1_000)).to.be.at.most(24);
     expect((await fetch(`${service!.url}/readyz`)).status).to.equal(200);
     const metrics = await (await fetch(`${service!.url}/metrics`)).text();
+    // Once per interval, not slower: the next poll is scheduled at most one interval after the last one started.
+    const delay = Number(/^sse_rate_poll_delay_seconds (\S+)$/m.exec(metrics)?.[1]);
+    expect(delay).to.be.at.least(0).and.at.most(0.1);
     expect(metrics).to.match(/^sse_rate_fetches_total\{outcome="ok"\} [1-9]\d*$/m);
     expect(metrics).to.match(/^sse_rate_last_success_timestamp_seconds\{pair="BTC\/USD"\} \d+(\.\d+)?$/m);
     expect(metrics).to.match(/^sse_rate_last_success_timestamp_seconds\{pair="ETH\/USD"\} /m);

@@ -4,6 +4,7 @@ import { post } from '../support/http';
 import { RecordingEventSource } from '../support/event-source-client';
 import { startService, type RunningService } from '../support/in-process-service';
 import { RawSseClient } from '../support/raw-sse-client';
+import { eventually } from '../support/wait';
 
 const STREAM = '/api/v1/sso/stream';
 
@@ -128,11 +129,10 @@ describe('GET /api/v1/sso/stream', () => {
     socket.write(`GET ${STREAM} HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n`);
     let text = '';
     socket.on('data', (b: Buffer) => (text += b.toString()));
-    const headDeadline = Date.now() + 5_000;
-    while (!text.includes('retry:') && Date.now() < headDeadline) await new Promise((r) => setTimeout(r, 5));
+    // Subscribed once the head and the retry: line are out; a broadcast before that would not be for this client.
+    await eventually(() => text.includes('retry:'), 'the response head and the retry: line');
     const id = await broadcast({ message: 'old client' });
-    const deadline = Date.now() + 5_000;
-    while (!text.includes('old client') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => text.includes('old client'), 'the broadcast on the HTTP/1.0 stream');
     expect(text).to.match(/^HTTP\/1\.1 200 OK\r\n/);
     expect(text).not.to.match(/transfer-encoding|content-encoding/i);
     expect(text.slice(text.indexOf('\r\n\r\n') + 4)).to.equal(

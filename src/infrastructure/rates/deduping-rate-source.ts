@@ -12,14 +12,50 @@ import { pairText } from '../../domain/rate';
  */
 export const RATE_HEARTBEAT_MS = 30_000;
 
+interface Offer {
+  readonly pair: string;
+  readonly rate: number;
+  readonly at: number;
+  readonly seq: number;
+}
+
+/**
+ * Per pair: the newest quote the bus accepted, and the newest one still being
+ * published. A quote in flight counts (a poll meanwhile must not send it twice);
+ * a refused one stops counting, so the next poll offers the rate again.
+ */
+class Ledger {
+  private readonly accepted = new Map<string, Offer>();
+  private readonly inFlight = new Map<string, Offer>();
+  private seq = 0;
+
+  /** The offer to publish, or undefined if `rate` repeats the pair's newest one within `heartbeatMs`. */
+  offer(pair: string, rate: number, now: number, heartbeatMs: number): Offer | undefined {
+    const newest = this.inFlight.get(pair) ?? this.accepted.get(pair);
+    if (newest?.rate === rate && now - newest.at < heartbeatMs) return undefined;
+    const offer = { pair, rate, at: now, seq: (this.seq += 1) };
+    this.inFlight.set(pair, offer);
+    return offer;
+  }
+
+  settle(offer: Offer, published: boolean): void {
+    if (this.inFlight.get(offer.pair) === offer) this.inFlight.delete(offer.pair);
+    // An older quote confirmed late must not replace a newer one already accepted.
+    const accepted = this.accepted.get(offer.pair);
+    if (published && offer.seq > (accepted?.seq ?? 0)) this.accepted.set(offer.pair, offer);
+  }
+}
+
 /**
  * Wraps a RateSource so that a quote goes on only when its pair's rate
- * differs from the last one published, or when that was `heartbeatMs` ago or
- * more (a heartbeat: the same rate with its new time). A source that stops
- * answering sends no heartbeat, so a stale rate is never re-announced.
+ * differs from the last one the bus accepted, or when that was `heartbeatMs`
+ * ago or more (a heartbeat: the same rate with its new time). A source that
+ * stops answering sends no heartbeat, so a stale rate is never re-announced;
+ * a quote the bus refused (RabbitMQ down) is not counted, so the same rate
+ * goes out at the first poll after recovery.
  */
 export class DedupingRateSource implements RateSource {
-  private readonly last = new Map<string, { readonly rate: number; readonly at: number }>();
+  private ledger = new Ledger();
 
   constructor(
     private readonly inner: RateSource,
@@ -28,21 +64,24 @@ export class DedupingRateSource implements RateSource {
   ) {}
 
   start(onQuote: QuoteHandler): void {
+    const ledger = this.ledger;
     this.inner.start(async (quote) => {
-      const key = pairText(quote);
-      const now = this.clock.now();
-      const previous = this.last.get(key);
-      if (previous?.rate === quote.rate && now - previous.at < this.heartbeatMs) return false;
-      // Only a published quote counts: one the bus refused is offered again at the next poll.
-      const published = await onQuote(quote);
-      if (published) this.last.set(key, { rate: quote.rate, at: now });
+      const offer = ledger.offer(pairText(quote), quote.rate, this.clock.now(), this.heartbeatMs);
+      if (offer === undefined) return false;
+      let published = false;
+      try {
+        published = await onQuote(quote);
+      } finally {
+        ledger.settle(offer, published);
+      }
       return published;
     });
   }
 
+  /** Stops the inner source and forgets every pair (a publish still in flight settles into the old ledger). */
   async stop(): Promise<void> {
     await this.inner.stop();
-    this.last.clear();
+    this.ledger = new Ledger();
   }
 
   readiness(): Readiness {

@@ -9,6 +9,11 @@ describe('backoffDelay', () => {
     expect([0, 1, 2, 3].map((n) => backoffDelay(policy, n, () => 1))).to.deep.equal([250, 500, 1_000, 2_000]);
   });
 
+  it('grows with every attempt until it reaches the cap, then stays there', () => {
+    const longest = Array.from({ length: 10 }, (_, attempt) => backoffDelay(policy, attempt, () => 1));
+    expect(longest).to.deep.equal([250, 500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000, 10_000]);
+  });
+
   it('never exceeds the cap, however many attempts', () => {
     for (const attempt of [6, 7, 10, 30, 31, 1_000, Number.MAX_SAFE_INTEGER]) {
       for (const r of [0, 0.5, 0.999999]) {

@@ -19,7 +19,10 @@ const ok = (path: string): Response => {
   return Response.json({ time: TIME, asset_id_base: base, asset_id_quote: quote, rate: base === 'BTC' ? 2 : 1 });
 };
 
-/** A source with every edge faked but the timers; `calls` records each requested path with its time. */
+/**
+ * A source with every edge faked but the timers; `calls` records each requested path with its time.
+ * Backoff draws its longest delays (random 1), so a failing request's retries are as few as they can be.
+ */
 function sourceWith(respond: Responder) {
   const calls: { path: string; at: number }[] = [];
   const fetchFake = (input: string | URL | Request): Promise<Response> => {
@@ -30,7 +33,7 @@ function sourceWith(respond: Responder) {
   const metrics = new Metrics();
   const source = new CoinApiRateSource(
     { url: 'http://coinapi.test', key: 'k', pairs: PAIRS, intervalMs: 100, maxBackoffMs: 800 },
-    { logger: pino({ level: 'silent' }), metrics, clock: new SystemClock(), fetch: fetchFake },
+    { logger: pino({ level: 'silent' }), metrics, clock: new SystemClock(), fetch: fetchFake, random: () => 1 },
   );
   return { source, calls, metrics };
 }

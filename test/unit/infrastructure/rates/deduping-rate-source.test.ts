@@ -86,4 +86,51 @@ describe('DedupingRateSource', () => {
     expect(await innerOf.emit(quote()), 'now it was published: withheld').to.equal(false);
     expect(published).to.have.length(1);
   });
+
+  describe('while the bus has not answered yet', () => {
+    /** What the bus was handed, each with the means to answer for it, in any order. */
+    let offered: { readonly quote: RateQuote; readonly answer: (published: boolean) => void }[];
+    let slowInner: FakeRateSource;
+
+    beforeEach(() => {
+      offered = [];
+      slowInner = new FakeRateSource();
+      new DedupingRateSource(slowInner, 1_000, clock).start(
+        (q) => new Promise<boolean>((answer) => offered.push({ quote: q, answer })),
+      );
+    });
+
+    it('does not send the same rate again while it is still being published', async () => {
+      const first = slowInner.emit(quote());
+      clock.advance(10);
+      const second = slowInner.emit(quote());
+      expect(offered, 'handed on once, not once per poll').to.have.length(1);
+      expect(await second).to.equal(false);
+      offered[0]?.answer(true);
+      expect(await first).to.equal(true);
+    });
+
+    it('offers the rate again once the bus refuses the one in flight', async () => {
+      const first = slowInner.emit(quote());
+      offered[0]?.answer(false);
+      expect(await first).to.equal(false);
+      clock.advance(10);
+      const again = slowInner.emit(quote());
+      expect(offered, 'offered again at the next poll').to.have.length(2);
+      offered[1]?.answer(true);
+      expect(await again).to.equal(true);
+    });
+
+    it('keeps the newer rate when an older one is confirmed after it', async () => {
+      const older = slowInner.emit(quote({ rate: 1 }));
+      const newer = slowInner.emit(quote({ rate: 2 }));
+      offered[1]?.answer(true);
+      offered[0]?.answer(true);
+      expect(await Promise.all([older, newer])).to.deep.equal([true, true]);
+      clock.advance(10);
+      const repeat = slowInner.emit(quote({ rate: 2 }));
+      expect(offered, 'the newest accepted rate, repeated, is withheld').to.have.length(2);
+      expect(await repeat).to.equal(false);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mock } from 'node:test';
 import type { RateQuote } from '../../../../src/domain/rate';
 import { SimulatedRateSource } from '../../../../src/infrastructure/rates/simulated-rate-source';
 import { FixedClock } from '../../../fakes/fixed-clock';
@@ -15,37 +15,38 @@ describe('SimulatedRateSource', () => {
   let source: SimulatedRateSource;
   let quotes: RateQuote[];
 
+  // The interval runs on Node's mock timers: the cadence is checked exactly, and never against the wall clock.
   beforeEach(() => {
+    mock.timers.enable({ apis: ['setInterval'] });
     clock = new FixedClock();
     quotes = [];
     source = new SimulatedRateSource(PAIRS, INTERVAL_MS, clock);
   });
 
-  afterEach(() => source.stop());
-
-  const waitForQuotes = async (count: number): Promise<void> => {
-    const deadline = Date.now() + 3_000;
-    while (quotes.length < count && Date.now() < deadline) await sleep(10);
-    expect(quotes.length).to.be.at.least(count);
-  };
+  afterEach(async () => {
+    await source.stop();
+    mock.timers.reset();
+  });
 
   it('emits one quote per pair as soon as it starts', () => {
     source.start((q) => (quotes.push(q), Promise.resolve(true)));
     expect(quotes.map((q) => `${q.base}/${q.quote}`)).to.deep.equal(['BTC/USD', 'ETH/USD']);
   });
 
-  it('emits one quote per pair every interval', async () => {
+  it('emits one quote per pair every interval', () => {
     source.start((q) => (quotes.push(q), Promise.resolve(true)));
-    const started = Date.now();
-    await waitForQuotes(6);
-    expect(Date.now() - started).to.be.at.least(2 * INTERVAL_MS - 20);
-    expect(quotes.slice(0, 6).map((q) => q.base)).to.deep.equal(['BTC', 'ETH', 'BTC', 'ETH', 'BTC', 'ETH']);
+    mock.timers.tick(INTERVAL_MS - 1);
+    expect(quotes, 'nothing before the interval is up').to.have.length(2);
+    mock.timers.tick(1);
+    expect(quotes).to.have.length(4);
+    mock.timers.tick(INTERVAL_MS);
+    expect(quotes.map((q) => q.base)).to.deep.equal(['BTC', 'ETH', 'BTC', 'ETH', 'BTC', 'ETH']);
   });
 
-  it('stamps quotes with the source simulated and the clock time in ISO 8601', async () => {
+  it('stamps quotes with the source simulated and the clock time in ISO 8601', () => {
     source.start((q) => (quotes.push(q), Promise.resolve(true)));
     clock.advance(1500);
-    await waitForQuotes(4);
+    mock.timers.tick(INTERVAL_MS);
     expect(quotes.map((q) => q.source)).to.deep.equal(['simulated', 'simulated', 'simulated', 'simulated']);
     expect(quotes[0]?.time).to.equal('2025-01-02T03:04:05.000Z');
     expect(quotes[2]?.time).to.equal('2025-01-02T03:04:06.500Z');
@@ -65,21 +66,21 @@ describe('SimulatedRateSource', () => {
 
   it('stops emitting once stopped', async () => {
     source.start((q) => (quotes.push(q), Promise.resolve(true)));
+    mock.timers.tick(INTERVAL_MS);
     await source.stop();
-    const count = quotes.length;
-    await sleep(INTERVAL_MS * 3);
-    expect(quotes.length).to.equal(count);
+    mock.timers.tick(INTERVAL_MS * 3);
+    expect(quotes).to.have.length(4);
   });
 
   it('does not start a second timer when started twice', async () => {
     source.start((q) => (quotes.push(q), Promise.resolve(true)));
     source.start((q) => (quotes.push(q), Promise.resolve(true)));
     expect(quotes).to.have.length(2);
-    await waitForQuotes(4);
+    mock.timers.tick(INTERVAL_MS);
+    expect(quotes, 'one timer: one quote per pair per interval').to.have.length(4);
     await source.stop();
-    await sleep(INTERVAL_MS * 2);
-    expect(quotes.length % 2).to.equal(0);
-    expect(quotes.length).to.be.at.most(6);
+    mock.timers.tick(INTERVAL_MS * 2);
+    expect(quotes, 'and no timer left after stop').to.have.length(4);
   });
 
   it('is ready only while running', async () => {
