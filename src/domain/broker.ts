@@ -1,4 +1,5 @@
 import { EventHistory } from './event-history';
+import { oneByOne, type FanOut } from './fan-out';
 import { joinFrames } from './frames';
 import type { StreamEvent } from './stream-event';
 import type { Delivery, EventSink, Frame } from './subscription';
@@ -50,6 +51,7 @@ export class Broker {
     historySize: number,
     private readonly observer: BrokerObserver,
     private readonly schedule: FlushScheduler = immediately,
+    private readonly writeAll: FanOut = oneByOne,
   ) {
     this.history = new EventHistory<Entry>(historySize);
   }
@@ -128,14 +130,14 @@ export class Broker {
     if (sent > 0) this.observer.delivered(sent);
   }
 
-  /** The hot loop: one write of the same bytes per client of the group. Returns the clients written to. */
+  /**
+   * The hot loop: one write of the same bytes per client of the group. Returns
+   * the clients written to; the ones that failed are dropped once it is over.
+   */
   private fanOut(group: Group, frame: Frame): number {
-    let sent = 0;
-    for (const sink of group.sinks) {
-      const delivery = sink.deliver(frame);
-      if (delivery === 'sent') sent += 1;
-      else this.settle(group, sink, delivery);
-    }
+    const failures: [EventSink, Delivery][] = [];
+    const sent = this.writeAll(frame, group.sinks, (sink, delivery) => failures.push([sink, delivery]));
+    for (const [sink, delivery] of failures) this.settle(group, sink, delivery);
     return sent;
   }
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Container, type ResolutionContext } from 'inversify';
 import { BroadcastMessage } from '../application/broadcast-message.use-case';
 import { IngestRate } from '../application/ingest-rate.use-case';
@@ -10,6 +11,8 @@ import { createApp, type RequestObserver } from '../interfaces/http/app';
 import { streamFastPath } from '../interfaces/http/routes/stream.fast-path';
 import { streamHandler } from '../interfaces/http/routes/stream.handler';
 import { HttpServer } from '../interfaces/http/http-server';
+import { directFanOut } from '../interfaces/http/sse/fanout/direct-fan-out';
+import { SweepPool } from '../interfaces/http/sse/fanout/sweep-pool';
 import { eventFrame } from '../interfaces/http/sse/sse-frames';
 import { Service } from '../interfaces/service';
 import { AmqpEventBus } from './bus/amqp-event-bus';
@@ -46,9 +49,11 @@ export function createContainer(config: Config): Container {
     return new CountingEventBus(ctx.get(TOKENS.EventBus), () => metrics.eventsPublished.inc());
   });
   c.bind(TOKENS.RateSource).toDynamicValue((ctx) => createRateSource(config, ctx));
+  c.bind(SweepPool).toDynamicValue((ctx) => createSweepPool(config, ctx));
   c.bind(Broker).toDynamicValue((ctx) => {
     const metrics = ctx.get(Metrics);
-    const broker = new Broker(eventFrame, config.historySize, metrics, ctx.get(TOKENS.FlushScheduler));
+    const fanOut = directFanOut(ctx.get(SweepPool));
+    const broker = new Broker(eventFrame, config.historySize, metrics, ctx.get(TOKENS.FlushScheduler), fanOut);
     metrics.countClientsWith(() => broker.size);
     return broker;
   });
@@ -71,9 +76,17 @@ function createService(config: Config, ctx: ResolutionContext): Service {
     http: ctx.get(HttpServer),
     logger: ctx.get(TOKENS.Logger),
     broker: servesStreams(config) ? ctx.get(Broker) : undefined,
+    sweeps: servesStreams(config) ? ctx.get(SweepPool) : undefined,
     heartbeatMs: config.heartbeatMs,
     feed: ctx.get(TOKENS.RateSource) === undefined ? undefined : ctx.get(RateFeed),
   });
+}
+
+/** By default one helper thread per CPU beyond the first, up to three: the fan-out is write syscalls, which run in parallel. */
+function createSweepPool(config: Config, ctx: ResolutionContext): SweepPool {
+  const logger = ctx.get(TOKENS.Logger);
+  const helpers = config.fanOutThreads ?? Math.min(3, availableParallelism() - 1);
+  return new SweepPool(helpers, (error) => logger.error({ err: error }, 'fan-out helper thread failed'));
 }
 
 const servesStreams = (config: Config): boolean => config.role !== 'fetcher';

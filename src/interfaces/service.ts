@@ -4,6 +4,7 @@ import type { EventBus } from '../application/ports/event-bus.port';
 import type { RateFeed } from '../application/rate-feed';
 import type { Broker } from '../domain/broker';
 import type { HttpServer } from './http/http-server';
+import type { SweepPool } from './http/sse/fanout/sweep-pool';
 
 export interface ServiceParts {
   readonly bus: EventBus;
@@ -11,6 +12,8 @@ export interface ServiceParts {
   readonly logger: Logger;
   /** The stream side (ROLE server or all). */
   readonly broker?: Broker | undefined;
+  /** The threads that share the broker's fan-out (stopped last). */
+  readonly sweeps?: SweepPool | undefined;
   readonly heartbeatMs: number;
   /** The rate side (ROLE fetcher or all, unless RATE_SOURCE=off). */
   readonly feed?: RateFeed | undefined;
@@ -48,6 +51,7 @@ export class Service {
     broker?.closeAll();
     await bus.close();
     await http.drain(closed, SHUTDOWN_GRACE_MS);
+    this.parts.sweeps?.close();
     logger.info('stopped');
   }
 }

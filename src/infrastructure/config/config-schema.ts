@@ -97,6 +97,7 @@ export const VARIABLES = {
   CLIENT_BUFFER_BYTES: or(whole(1, 1 << 30), '1048576'),
   MAX_BODY_BYTES: or(whole(1, 1 << 30), '65536'),
   LOG_LEVEL: or(oneOf('debug', 'info', 'warn', 'error'), 'info'),
+  FANOUT_THREADS: whole(0, 16),
 } satisfies Record<string, VariableSpec<unknown>>;
 
 export type VariableName = keyof typeof VARIABLES;

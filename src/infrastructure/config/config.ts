@@ -26,4 +26,6 @@ export interface Config {
   readonly clientBufferBytes: number;
   readonly maxBodyBytes: number;
   readonly logLevel: LogLevel;
+  /** Helper threads that share each large fan-out with the main thread; undefined: one fewer than the CPUs, at most 3. */
+  readonly fanOutThreads: number | undefined;
 }

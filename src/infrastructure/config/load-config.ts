@@ -60,5 +60,6 @@ function toConfig(v: ParsedVariables, rateSource: Config['rateSource']): Config 
     clientBufferBytes: v.CLIENT_BUFFER_BYTES,
     maxBodyBytes: v.MAX_BODY_BYTES,
     logLevel: v.LOG_LEVEL,
+    fanOutThreads: v.FANOUT_THREADS,
   };
 }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { CloseReason, Delivery, EventSink, Frame } from '../../../domain/subscription';
+import { FAILED, PENDING } from './fanout/fd-write';
 import { LAST_CHUNK, unchunk } from './http-chunk';
 import { HEARTBEAT_FRAME, RESET_FRAME } from './sse-frames';
 
@@ -11,17 +12,49 @@ import { HEARTBEAT_FRAME, RESET_FRAME } from './sse-frames';
 export class SseSink implements EventSink {
   /** Keep-alive ticks (two per HEARTBEAT_MS) since something was last written. */
   private idleTicks = 0;
+  /** The socket's descriptor, for writes past Node's stream (see directFd); -1 when it has none or gets unchunked frames. */
+  private readonly fd: number;
 
   /** `chunked` false: an HTTP/1.0 client, which gets the frames without their chunk framing. */
   constructor(
     private readonly socket: Socket,
     private readonly limit: number,
     private readonly chunked: boolean,
-  ) {}
+  ) {
+    const fd = handleOf(socket)?.fd;
+    this.fd = chunked && typeof fd === 'number' && fd >= 0 ? fd : -1;
+  }
 
   deliver(frame: Frame): Delivery {
     this.idleTicks = 0;
     return this.write(frame);
+  }
+
+  /**
+   * The descriptor to write the next frame to directly, or -1 to go through
+   * `deliver`. Only while nothing is queued in Node's stream, so a direct write
+   * never overtakes queued bytes; and only while the handle is open: a destroyed
+   * socket drops it at once, before its descriptor number can be reused.
+   */
+  directFd(): number {
+    const socket = this.socket;
+    return this.fd >= 0 && socket.writable && socket.writableLength === 0 && handleOf(socket) !== null ? this.fd : -1;
+  }
+
+  /**
+   * Settles a direct write of `frame` that wrote `written` bytes, or failed
+   * (see fd-write.ts): what the kernel did not take is queued on the socket.
+   */
+  directWritten(frame: Frame, written: number): Delivery {
+    this.idleTicks = 0;
+    if (written === frame.length) return 'sent';
+    if (written === FAILED || written === PENDING) {
+      // The stream is broken or may hold part of a frame: the client reconnects and resumes.
+      this.socket.destroy();
+      return 'closed';
+    }
+    this.socket.write(written > 0 ? frame.subarray(written) : frame);
+    return this.socket.writableLength > this.limit ? 'overflow' : 'sent';
   }
 
   reset(): Delivery {
@@ -57,3 +90,7 @@ export class SseSink implements EventSink {
     return socket.writableLength > this.limit ? 'overflow' : 'sent';
   }
 }
+
+/** Node's native handle of a socket (null once destroyed); `fd` is its descriptor on Unix. */
+const handleOf = (socket: Socket): { readonly fd?: unknown } | null =>
+  (socket as unknown as { _handle: { readonly fd?: unknown } | null })._handle;

@@ -35,6 +35,7 @@ const SPEC_DEFAULTS = {
   clientBufferBytes: 1048576,
   maxBodyBytes: 65536,
   logLevel: 'info',
+  fanOutThreads: undefined,
 };
 
 /** [variable, config field, lowest allowed, highest allowed or undefined]. */
@@ -47,6 +48,7 @@ const BOUNDS: [string, keyof typeof SPEC_DEFAULTS, number, number | undefined][]
   ['MAX_BODY_BYTES', 'maxBodyBytes', 1, undefined],
   ['HISTORY_SIZE', 'historySize', 0, undefined],
   ['RETRY_MS', 'retryMs', 0, undefined],
+  ['FANOUT_THREADS', 'fanOutThreads', 0, 16],
 ];
 
 describe('loadConfig', () => {

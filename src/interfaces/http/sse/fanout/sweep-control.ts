@@ -1,0 +1,67 @@
+import { writeEach } from './fd-write';
+
+/*
+ * The words shared by the main thread and its sweep helpers. Each helper has a
+ * state word: the main thread posts a sweep (IDLE → POSTED), a helper that wakes
+ * in time takes it (POSTED → RUNNING → DONE); one that does not is cancelled
+ * (POSTED → IDLE) once the main thread has claimed every slot itself. So a helper
+ * reads a sweep's words only while the main thread waits for it, and a slow or
+ * absent helper never holds a sweep up.
+ */
+
+/** Set when the main thread gave up on its helpers: they stop before their next write. Word 0 (see writeEach). */
+export const ABORT = 0;
+/** The next slot to claim (an atomic counter). */
+export const NEXT = 1;
+/** Slots in the current sweep. */
+export const COUNT = 2;
+/** Bytes of the current frame. */
+export const LENGTH = 3;
+/** The state word of helper h is FIRST_STATE + h. */
+export const FIRST_STATE = 4;
+export const MAX_HELPERS = 16;
+export const CONTROL_BYTES = (FIRST_STATE + MAX_HELPERS) * Int32Array.BYTES_PER_ELEMENT;
+
+export const IDLE = 0;
+export const POSTED = 1;
+export const RUNNING = 2;
+export const DONE = 3;
+export const STOP = 4;
+
+/** Slots per claim: a few dozen writes per atomic operation, and a fair split at the end. */
+const CHUNK = 32;
+
+/** The part that grows with the largest sweep: descriptors, results, and the frame (for helpers). */
+export interface SweepData {
+  readonly buffer: SharedArrayBuffer;
+  readonly capacity: number;
+  readonly fds: Int32Array;
+  readonly results: Int32Array;
+  readonly frame: Uint8Array;
+}
+
+export function sweepData(buffer: SharedArrayBuffer, capacity: number): SweepData {
+  const words = capacity * Int32Array.BYTES_PER_ELEMENT;
+  return {
+    buffer,
+    capacity,
+    fds: new Int32Array(buffer, 0, capacity),
+    results: new Int32Array(buffer, words, capacity),
+    frame: new Uint8Array(buffer, 2 * words),
+  };
+}
+
+export function allocateSweepData(capacity: number, frameBytes: number): SweepData {
+  const buffer = new SharedArrayBuffer(2 * capacity * Int32Array.BYTES_PER_ELEMENT + frameBytes);
+  return sweepData(buffer, capacity);
+}
+
+/** Claims chunks of the current sweep until none is left, writing `frame` to each claimed descriptor. */
+export function sweepClaims(control: Int32Array, data: SweepData, frame: Uint8Array, abort?: Int32Array): void {
+  const count = Atomics.load(control, COUNT);
+  for (;;) {
+    const from = Atomics.add(control, NEXT, CHUNK);
+    if (from >= count) return;
+    writeEach(data.fds, data.results, from, Math.min(from + CHUNK, count), frame, abort);
+  }
+}

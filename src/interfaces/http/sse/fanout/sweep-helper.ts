@@ -1,0 +1,40 @@
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { DONE, LENGTH, POSTED, RUNNING, STOP, sweepClaims, sweepData, type SweepData } from './sweep-control';
+
+/** What a helper is started with; later data buffers arrive as messages of the same shape. */
+export interface HelperData {
+  readonly control: SharedArrayBuffer;
+  readonly slot: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly capacity: number;
+}
+
+/**
+ * A sweep helper thread: waits on its state word, and when a sweep is posted
+ * takes a share of its writes. It never runs its event loop, so buffers grown by
+ * the main thread (posted before the sweep that needs them) are read synchronously.
+ */
+function serve(init: HelperData, port: MessagePort): void {
+  const control = new Int32Array(init.control);
+  const slot = init.slot;
+  let data: SweepData = sweepData(init.buffer, init.capacity);
+  for (;;) {
+    const state = Atomics.load(control, slot);
+    if (state === STOP) return;
+    if (state !== POSTED) {
+      Atomics.wait(control, slot, state);
+      continue;
+    }
+    if (Atomics.compareExchange(control, slot, POSTED, RUNNING) !== POSTED) continue;
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      const next = m.message as HelperData;
+      data = sweepData(next.buffer, next.capacity);
+    }
+    sweepClaims(control, data, data.frame.subarray(0, Atomics.load(control, LENGTH)), control);
+    Atomics.store(control, slot, DONE);
+    Atomics.notify(control, slot);
+  }
+}
+
+if (parentPort === null) throw new Error('sweep-helper runs as a worker thread');
+serve(workerData as HelperData, parentPort);
