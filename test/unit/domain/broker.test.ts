@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Broker } from '../../../src/domain/broker';
 import type { EventId, StreamEvent } from '../../../src/domain/stream-event';
-import type { Frame } from '../../../src/domain/subscription';
+import type { FanOut } from '../../../src/domain/fan-out';
+import type { Delivery, EventSink, Frame } from '../../../src/domain/subscription';
 import type { Topic } from '../../../src/domain/topic';
 import { TopicSelection } from '../../../src/domain/topic-selection';
 import { RecordingBrokerObserver } from '../../fakes/recording-broker-observer';
@@ -245,5 +246,29 @@ describe('Broker', () => {
     expect(observer.publishedCount).to.equal(2);
     expect(observer.deliveries).to.deep.equal([2, 2]);
     expect(observer.totalDelivered).to.equal(4);
+  });
+
+  it('hands each group to its FanOut and drops what it reports only after the loop', () => {
+    const calls: { frame: string; sinks: number; afterReports: number }[] = [];
+    const reported = new Map<EventSink, Exclude<Delivery, 'sent'>>();
+    const fanOut: FanOut = (frame, sinks, failed) => {
+      const size = sinks.size;
+      for (const [sink, delivery] of reported) if (sinks.has(sink)) failed(sink, delivery);
+      // The set it loops over is left alone while it runs.
+      calls.push({ frame: new TextDecoder().decode(frame), sinks: size, afterReports: sinks.size });
+      return size - reported.size;
+    };
+    broker = new Broker(encode, 100, observer, undefined, fanOut);
+    const [fine, slow, gone] = [subscribe(), subscribe(), subscribe()];
+    reported.set(slow, 'overflow').set(gone, 'closed');
+    broker.publish(event('e1'));
+    expect(calls).to.deep.equal([{ frame: 'e1@broadcast', sinks: 3, afterReports: 3 }]);
+    expect([fine.closed, slow.closeReasons, gone.closeReasons]).to.deep.equal([false, ['slow'], []]);
+    expect(observer.drops).to.deep.equal(['slow']);
+    expect(observer.deliveries).to.deep.equal([1]);
+    expect(broker.size).to.equal(1);
+    reported.clear();
+    broker.publish(event('e2'));
+    expect(calls[1]).to.deep.equal({ frame: 'e2@broadcast', sinks: 1, afterReports: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { CloseReason, Delivery, EventSink, Frame } from '../../../domain/subscription';
-import { FAILED, PENDING } from './fanout/fd-write';
+import { WOULD_BLOCK } from './fanout/fd-write';
 import { LAST_CHUNK, unchunk } from './http-chunk';
 import { HEARTBEAT_FRAME, RESET_FRAME } from './sse-frames';
 
@@ -42,14 +42,14 @@ export class SseSink implements EventSink {
   }
 
   /**
-   * Settles a direct write of `frame` that wrote `written` bytes, or failed
+   * Settles a direct write of `frame` that wrote `written` bytes, or WOULD_BLOCK
    * (see fd-write.ts): what the kernel did not take is queued on the socket.
+   * FAILED: the connection is broken, and is destroyed.
    */
   directWritten(frame: Frame, written: number): Delivery {
     this.idleTicks = 0;
     if (written === frame.length) return 'sent';
-    if (written === FAILED || written === PENDING) {
-      // The stream is broken or may hold part of a frame: the client reconnects and resumes.
+    if (written < 0 && written !== WOULD_BLOCK) {
       this.socket.destroy();
       return 'closed';
     }

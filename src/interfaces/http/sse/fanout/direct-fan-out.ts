@@ -1,6 +1,7 @@
-import type { FanOut } from '../../../../domain/fan-out';
+import type { FanOut, FanOutFailure } from '../../../../domain/fan-out';
+import type { Frame } from '../../../../domain/subscription';
 import { SseSink } from '../sse-sink';
-import { FAILED } from './fd-write';
+import { FAILED, PENDING } from './fd-write';
 import type { SweepPool } from './sweep-pool';
 
 /**
@@ -31,16 +32,36 @@ export function directFanOut(pool: SweepPool): FanOut {
       else failed(sink, delivery);
     }
     if (count === 0) return sent;
-    const results = pool.write(frame, count);
-    for (let i = 0; i < count; i += 1) {
-      const sink = direct[i];
-      if (sink === undefined) continue;
-      const delivery = sink.directWritten(frame, results[i] ?? FAILED);
-      if (delivery === 'sent') sent += 1;
-      else failed(sink, delivery);
-    }
+    sent += settle(pool, frame, pool.write(frame, count), direct, count, failed);
     // Let the sinks of this sweep go; the array keeps its capacity.
     direct.fill(undefined, 0, count);
     return sent;
   };
+}
+
+/** Reads the results of a sweep: the sinks that took the whole frame count as sent. */
+function settle(
+  pool: SweepPool,
+  frame: Frame,
+  results: Int32Array,
+  direct: readonly (SseSink | undefined)[],
+  count: number,
+  failed: FanOutFailure,
+): number {
+  let sent = 0;
+  for (let i = 0; i < count; i += 1) {
+    const sink = direct[i];
+    if (sink === undefined) continue;
+    const written = results[i] ?? FAILED;
+    if (written === PENDING) {
+      // A stuck helper may yet write to it: close it (it may hold part of a frame) once the helper is gone.
+      pool.afterHelpersHalt(() => sink.close('slow'));
+      failed(sink, 'closed');
+      continue;
+    }
+    const delivery = sink.directWritten(frame, written);
+    if (delivery === 'sent') sent += 1;
+    else failed(sink, delivery);
+  }
+  return sent;
 }

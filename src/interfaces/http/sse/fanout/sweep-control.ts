@@ -17,8 +17,10 @@ export const NEXT = 1;
 export const COUNT = 2;
 /** Bytes of the current frame. */
 export const LENGTH = 3;
+/** Writes made by helpers since the main thread last read (and zeroed) this word. */
+export const HELPED = 4;
 /** The state word of helper h is FIRST_STATE + h. */
-export const FIRST_STATE = 4;
+export const FIRST_STATE = 5;
 export const MAX_HELPERS = 16;
 export const CONTROL_BYTES = (FIRST_STATE + MAX_HELPERS) * Int32Array.BYTES_PER_ELEMENT;
 
@@ -56,12 +58,17 @@ export function allocateSweepData(capacity: number, frameBytes: number): SweepDa
   return sweepData(buffer, capacity);
 }
 
-/** Claims chunks of the current sweep until none is left, writing `frame` to each claimed descriptor. */
-export function sweepClaims(control: Int32Array, data: SweepData, frame: Uint8Array, abort?: Int32Array): void {
+/**
+ * Claims chunks of the current sweep until none is left, writing `frame` to each
+ * claimed descriptor. A helper also counts its writes and obeys ABORT.
+ */
+export function sweepClaims(control: Int32Array, data: SweepData, frame: Uint8Array, helper: boolean): void {
   const count = Atomics.load(control, COUNT);
   for (;;) {
     const from = Atomics.add(control, NEXT, CHUNK);
     if (from >= count) return;
-    writeEach(data.fds, data.results, from, Math.min(from + CHUNK, count), frame, abort);
+    const to = Math.min(from + CHUNK, count);
+    writeEach(data.fds, data.results, from, to, frame, helper ? control : undefined);
+    if (helper) Atomics.add(control, HELPED, to - from);
   }
 }

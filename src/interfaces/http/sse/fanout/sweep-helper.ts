@@ -30,7 +30,7 @@ function serve(init: HelperData, port: MessagePort): void {
       const next = m.message as HelperData;
       data = sweepData(next.buffer, next.capacity);
     }
-    sweepClaims(control, data, data.frame.subarray(0, Atomics.load(control, LENGTH)), control);
+    sweepClaims(control, data, data.frame.subarray(0, Atomics.load(control, LENGTH)), true);
     Atomics.store(control, slot, DONE);
     Atomics.notify(control, slot);
   }

@@ -8,6 +8,7 @@ import {
   CONTROL_BYTES,
   COUNT,
   FIRST_STATE,
+  HELPED,
   IDLE,
   LENGTH,
   MAX_HELPERS,
@@ -21,13 +22,18 @@ import {
 import type { HelperData } from './sweep-helper';
 
 /** Below this many sockets a sweep is shorter than waking a helper. */
-const PARALLEL_MIN = 256;
-/** A helper that holds a sweep this long is given up on (it can only be starved of CPU: its writes never block). */
-const JOIN_TIMEOUT_MS = 2_000;
+export const PARALLEL_MIN = 256;
 
-/** The sources run under tsx in the tests: a helper started from a .ts file needs it too. */
+export interface SweepPoolOptions {
+  /** A helper that holds a sweep this long is given up on (it can only be starved of CPU: its writes never block). */
+  readonly joinTimeoutMs?: number;
+  /** The helper's script (tests start stand-ins). */
+  readonly helperFile?: string;
+}
+
 const HELPER_FILE = path.join(__dirname, `sweep-helper${path.extname(__filename)}`);
-const HELPER_ARGV = HELPER_FILE.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
+/** The sources run under tsx in the tests: a helper started from a .ts file needs it too. */
+const execArgvFor = (file: string): string[] => (file.endsWith('.ts') ? ['--require', 'tsx/cjs'] : []);
 
 /**
  * Writes one frame to many socket descriptors, on this thread and on up to
@@ -40,16 +46,29 @@ export class SweepPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
   private data: SweepData = allocateSweepData(1024, 64 * 1024);
   private readonly helpers = new Map<number, Worker>();
+  private readonly joinTimeoutMs: number;
+  private helped = 0;
+  /** Settles once abandoned helpers have stopped for good. */
+  private halted: Promise<unknown> = Promise.resolve();
 
   constructor(
     helpers: number,
     private readonly onError: (error: Error) => void,
+    options: SweepPoolOptions = {},
   ) {
-    for (let h = 0; h < Math.min(helpers, MAX_HELPERS); h += 1) this.start(FIRST_STATE + h);
+    this.joinTimeoutMs = options.joinTimeoutMs ?? 2_000;
+    const file = options.helperFile ?? HELPER_FILE;
+    for (let h = 0; h < Math.min(helpers, MAX_HELPERS); h += 1) this.start(FIRST_STATE + h, file);
   }
 
+  /** Helper threads alive. */
   get threads(): number {
     return this.helpers.size;
+  }
+
+  /** Writes made by helper threads so far (the rest were made on this thread). */
+  get helperWrites(): number {
+    return this.helped;
   }
 
   /** The descriptor list to fill for a sweep of `count` sockets and a frame of `frameBytes`. */
@@ -78,9 +97,18 @@ export class SweepPool {
       Atomics.store(control, slot, POSTED);
       Atomics.notify(control, slot, 1);
     }
-    sweepClaims(control, data, frame);
+    sweepClaims(control, data, frame, false);
     this.join();
+    this.helped += Atomics.exchange(control, HELPED, 0);
     return data.results;
+  }
+
+  /**
+   * Runs `task` once no helper can write any more: at once, or after abandoned
+   * helpers have exited (so a descriptor they might still write is closed only then).
+   */
+  afterHelpersHalt(task: () => void): void {
+    void this.halted.then(task);
   }
 
   /** Stops the helpers; later sweeps run on this thread alone. */
@@ -93,10 +121,10 @@ export class SweepPool {
     this.helpers.clear();
   }
 
-  private start(slot: number): void {
+  private start(slot: number, file: string): void {
     const { buffer, capacity } = this.data;
     const workerData: HelperData = { control: this.control.buffer, slot, buffer, capacity };
-    const worker = new Worker(HELPER_FILE, { workerData, execArgv: HELPER_ARGV });
+    const worker = new Worker(file, { workerData, execArgv: execArgvFor(file) });
     // Helpers never keep the process alive, and one that dies is only a lost hand.
     worker.unref();
     worker.on('error', (error) => this.lose(slot, error));
@@ -113,7 +141,7 @@ export class SweepPool {
   /** Waits for the helpers that took the sweep; cancels the ones that did not wake in time. */
   private join(): void {
     const { control } = this;
-    const deadline = performance.now() + JOIN_TIMEOUT_MS;
+    const deadline = performance.now() + this.joinTimeoutMs;
     for (const slot of this.helpers.keys()) {
       if (Atomics.compareExchange(control, slot, POSTED, IDLE) === POSTED) continue;
       while (Atomics.load(control, slot) === RUNNING) {
@@ -128,9 +156,9 @@ export class SweepPool {
   /** A helper is stuck mid-sweep: stop them all before their next write; the slots left PENDING count as failed. */
   private abandon(): void {
     Atomics.store(this.control, ABORT, 1);
-    for (const worker of this.helpers.values()) void worker.terminate();
+    this.halted = Promise.allSettled([...this.helpers.values()].map((worker) => worker.terminate()));
     this.helpers.clear();
-    this.onError(new Error(`a fan-out helper thread held a sweep for ${JOIN_TIMEOUT_MS} ms; fanning out on one thread`));
+    this.onError(new Error(`a fan-out helper held a sweep for ${this.joinTimeoutMs} ms; fanning out on one thread`));
   }
 
   /** A larger data buffer; helpers get it before the next sweep they take (messages are read synchronously). */

@@ -1,37 +1,12 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import net, { type AddressInfo } from 'node:net';
+import { writeSync } from 'node:fs';
+import type net from 'node:net';
+import { FAILED, WOULD_BLOCK } from '../../../../../src/interfaces/http/sse/fanout/fd-write';
 import { chunk, LAST_CHUNK } from '../../../../../src/interfaces/http/sse/http-chunk';
 import { HEARTBEAT_FRAME, RESET_FRAME } from '../../../../../src/interfaces/http/sse/sse-frames';
 import { SseSink } from '../../../../../src/interfaces/http/sse/sse-sink';
-
-/** A connected loopback socket pair: `server` is the sink's side, `peer` the client that reads (or not). */
-interface Pair {
-  readonly server: net.Socket;
-  readonly peer: net.Socket;
-  /** Everything the peer has read so far. */
-  readonly received: () => Buffer;
-  /** Resolves once the peer has read at least `bytes` bytes. */
-  readonly waitFor: (bytes: number) => Promise<Buffer>;
-}
-
-async function socketPair(listener: net.Server): Promise<Pair> {
-  const accepted = once(listener, 'connection') as Promise<[net.Socket]>;
-  const peer = net.connect((listener.address() as AddressInfo).port, '127.0.0.1');
-  await once(peer, 'connect');
-  const [server] = await accepted;
-  server.on('error', () => undefined);
-  peer.on('error', () => undefined);
-  const chunks: Buffer[] = [];
-  peer.on('data', (b: Buffer) => chunks.push(b));
-  const received = (): Buffer => Buffer.concat(chunks);
-  const waitFor = async (bytes: number): Promise<Buffer> => {
-    const deadline = Date.now() + 5_000;
-    while (received().length < bytes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    return received();
-  };
-  return { server, peer, received, waitFor };
-}
+import { fdOf, pairListener, socketPair, type Pair } from '../../../../support/socket-pair';
 
 describe('SseSink', () => {
   let listener: net.Server;
@@ -42,11 +17,7 @@ describe('SseSink', () => {
     return made;
   };
 
-  before(async () => {
-    listener = net.createServer();
-    listener.listen(0, '127.0.0.1');
-    await once(listener, 'listening');
-  });
+  before(async () => (listener = await pairListener()));
   after(() => listener.close());
   beforeEach(() => (pairs = []));
   afterEach(() => pairs.forEach((p) => (p.server.destroy(), p.peer.destroy())));
@@ -159,5 +130,72 @@ describe('SseSink', () => {
     sink.close('shutdown');
     await ended;
     expect(received().toString('utf8')).to.equal('id: 1\ndata: "é"\n\n:\n');
+  });
+
+  describe('direct writes (past the socket stream)', () => {
+    it('offers its descriptor while nothing is queued in its stream, and -1 while bytes wait', async () => {
+      const { server, peer } = await pair();
+      peer.pause();
+      const sink = new SseSink(server, 1 << 30, true);
+      expect(sink.directFd()).to.equal(fdOf(server));
+      const big = chunk(`data: ${'x'.repeat(1 << 20)}\n\n`);
+      while (server.writableLength === 0) sink.deliver(big);
+      expect(sink.directFd()).to.equal(-1);
+    });
+
+    it('offers no descriptor to an HTTP/1.0 client (its frames are unchunked) or once destroyed', async () => {
+      const { server: plain } = await pair();
+      expect(new SseSink(plain, 1 << 20, false).directFd()).to.equal(-1);
+      const { server } = await pair();
+      const sink = new SseSink(server, 1 << 20, true);
+      server.destroy();
+      expect(sink.directFd()).to.equal(-1);
+    });
+
+    it('answers sent when the write took the whole frame, and counts it as activity (no heartbeat)', async () => {
+      const { server, waitFor } = await pair();
+      const sink = new SseSink(server, 1 << 20, true);
+      const frame = chunk('id: 1\ndata: 1\n\n');
+      expect(writeSync(sink.directFd(), frame)).to.equal(frame.length);
+      sink.keepAlive();
+      expect(sink.directWritten(frame, frame.length)).to.equal('sent');
+      sink.keepAlive();
+      expect(await waitFor(frame.length)).to.deep.equal(frame);
+      expect(server.bytesWritten, 'no heartbeat went through the stream').to.equal(0);
+    });
+
+    it('queues the part of a frame a write left, so the peer reads the frame whole', async () => {
+      const { server, waitFor } = await pair();
+      const sink = new SseSink(server, 1 << 20, true);
+      const frame = chunk('id: 1\ndata: "split here"\n\n');
+      expect(writeSync(sink.directFd(), frame, 0, 7)).to.equal(7);
+      expect(sink.directWritten(frame, 7)).to.equal('sent');
+      expect(await waitFor(frame.length)).to.deep.equal(frame);
+    });
+
+    it('queues the whole frame after WOULD_BLOCK', async () => {
+      const { server, waitFor } = await pair();
+      const sink = new SseSink(server, 1 << 20, true);
+      const frame = chunk('id: 1\ndata: 1\n\n');
+      expect(sink.directWritten(frame, WOULD_BLOCK)).to.equal('sent');
+      expect(await waitFor(frame.length)).to.deep.equal(frame);
+    });
+
+    it('answers overflow when what it had to queue is over the limit', async () => {
+      const { server, peer } = await pair();
+      peer.pause();
+      const sink = new SseSink(server, 1024, true);
+      const frame = chunk(`data: ${'x'.repeat(64 * 1024)}\n\n`);
+      let answer = sink.directWritten(frame, WOULD_BLOCK);
+      for (let n = 0; answer === 'sent' && n < 2_000; n += 1) answer = sink.directWritten(frame, WOULD_BLOCK);
+      expect(answer).to.equal('overflow');
+    });
+
+    it('destroys the connection after FAILED and answers closed', async () => {
+      const { server } = await pair();
+      const sink = new SseSink(server, 1 << 20, true);
+      expect(sink.directWritten(chunk('data: 1\n\n'), FAILED)).to.equal('closed');
+      expect(server.destroyed).to.equal(true);
+    });
   });
 });

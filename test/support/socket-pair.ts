@@ -1,0 +1,42 @@
+import { once } from 'node:events';
+import net, { type AddressInfo } from 'node:net';
+
+/** A connected loopback socket pair: `server` is the writing side, `peer` the client that reads (or not). */
+export interface Pair {
+  readonly server: net.Socket;
+  readonly peer: net.Socket;
+  /** Everything the peer has read so far. */
+  readonly received: () => Buffer;
+  /** Resolves once the peer has read at least `bytes` bytes (or after 5 s with what it has). */
+  readonly waitFor: (bytes: number) => Promise<Buffer>;
+}
+
+/** Connects a client to `listener` and returns both ends; the peer records what it reads. */
+export async function socketPair(listener: net.Server): Promise<Pair> {
+  const accepted = once(listener, 'connection') as Promise<[net.Socket]>;
+  const peer = net.connect((listener.address() as AddressInfo).port, '127.0.0.1');
+  await once(peer, 'connect');
+  const [server] = await accepted;
+  server.on('error', () => undefined);
+  peer.on('error', () => undefined);
+  const chunks: Buffer[] = [];
+  peer.on('data', (b: Buffer) => chunks.push(b));
+  const received = (): Buffer => Buffer.concat(chunks);
+  const waitFor = async (bytes: number): Promise<Buffer> => {
+    const deadline = Date.now() + 5_000;
+    while (received().length < bytes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    return received();
+  };
+  return { server, peer, received, waitFor };
+}
+
+/** A loopback listener for socketPair. */
+export async function pairListener(): Promise<net.Server> {
+  const listener = net.createServer();
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  return listener;
+}
+
+/** The descriptor of a socket's handle (what the fan-out writes to). */
+export const fdOf = (socket: net.Socket): number => (socket as unknown as { _handle: { fd: number } })._handle.fd;
