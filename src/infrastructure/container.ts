@@ -86,7 +86,9 @@ function createService(config: Config, ctx: ResolutionContext): Service {
 function createSweepPool(config: Config, ctx: ResolutionContext): SweepPool {
   const logger = ctx.get(TOKENS.Logger);
   const helpers = config.fanOutThreads ?? Math.min(3, availableParallelism() - 1);
-  return new SweepPool(helpers, (error) => logger.error({ err: error }, 'fan-out helper thread failed'));
+  const pool = new SweepPool(helpers, (error) => logger.error({ err: error }, 'fan-out helper thread failed'));
+  ctx.get(Metrics).countSweepsWith(pool);
+  return pool;
 }
 
 const servesStreams = (config: Config): boolean => config.role !== 'fetcher';

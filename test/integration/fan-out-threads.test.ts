@@ -67,8 +67,11 @@ for (const threads of [0, 2]) {
     });
 
     if (threads > 0)
-      it('shares the sweeps with its helpers', () => {
-        expect(service.container.get(SweepPool).helperWrites).to.be.above(0);
+      it('shares the sweeps with its helpers, as /metrics shows', async () => {
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        expect(text).to.match(new RegExp(`^sse_fanout_helper_threads ${threads}$`, 'm'));
+        const writes = /^sse_fanout_helper_writes_total (\d+)$/m.exec(text);
+        expect(Number(writes?.[1])).to.be.above(0);
       });
   });
 }

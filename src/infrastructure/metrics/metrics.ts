@@ -6,15 +6,39 @@ import type { BrokerObserver } from '../../domain/broker';
  * several services in one process). Hot-path counters are bumped once per
  * event with a count, never once per client.
  */
+/** What the fan-out's thread pool tells about itself. */
+export interface SweepStats {
+  readonly threads: number;
+  readonly helperWrites: number;
+}
+
 export class Metrics implements BrokerObserver {
   readonly registry = new Registry();
   private clientCount: () => number = () => 0;
+  private sweeps: SweepStats = { threads: 0, helperWrites: 0 };
+  private helperWritesSeen = 0;
 
   readonly clients: Gauge = new Gauge({
     name: 'sse_clients',
     help: 'Open stream connections',
     registers: [this.registry],
     collect: (): void => this.clients.set(this.clientCount()),
+  });
+  readonly fanOutHelpers: Gauge = new Gauge({
+    name: 'sse_fanout_helper_threads',
+    help: 'Helper threads sharing large fan-outs with the main thread (FANOUT_THREADS, fewer if one failed)',
+    registers: [this.registry],
+    collect: (): void => this.fanOutHelpers.set(this.sweeps.threads),
+  });
+  readonly fanOutHelperWrites: Counter = new Counter({
+    name: 'sse_fanout_helper_writes_total',
+    help: 'Socket writes made by the fan-out helper threads (the main thread made the others)',
+    registers: [this.registry],
+    collect: (): void => {
+      const total = this.sweeps.helperWrites;
+      this.fanOutHelperWrites.inc(total - this.helperWritesSeen);
+      this.helperWritesSeen = total;
+    },
   });
   readonly eventsPublished = new Counter({
     name: 'sse_events_published_total',
@@ -95,6 +119,11 @@ export class Metrics implements BrokerObserver {
   /** Where the client gauge reads from (the Broker, once it exists). */
   countClientsWith(count: () => number): void {
     this.clientCount = count;
+  }
+
+  /** Where the fan-out thread figures are read from (the SweepPool, on a stream server). */
+  countSweepsWith(stats: SweepStats): void {
+    this.sweeps = stats;
   }
 
   published(count: number): void {
