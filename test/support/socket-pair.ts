@@ -40,3 +40,10 @@ export async function pairListener(): Promise<net.Server> {
 
 /** The descriptor of a socket's handle (what the fan-out writes to). */
 export const fdOf = (socket: net.Socket): number => (socket as unknown as { _handle: { fd: number } })._handle.fd;
+
+/** `n` pairs on `listener`, made one at a time (socketPair takes the listener's next connection). */
+export async function socketPairs(listener: net.Server, n: number): Promise<Pair[]> {
+  const made: Pair[] = [];
+  for (let i = 0; i < n; i += 1) made.push(await socketPair(listener));
+  return made;
+}

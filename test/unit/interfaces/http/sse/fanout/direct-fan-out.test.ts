@@ -7,7 +7,7 @@ import { PARALLEL_MIN, SweepPool } from '../../../../../../src/interfaces/http/s
 import { chunk } from '../../../../../../src/interfaces/http/sse/http-chunk';
 import { SseSink } from '../../../../../../src/interfaces/http/sse/sse-sink';
 import { RecordingSink } from '../../../../../fakes/recording-sink';
-import { pairListener, socketPair, type Pair } from '../../../../../support/socket-pair';
+import { pairListener, socketPairs, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
 const STUCK_HELPER = path.resolve(__dirname, '../../../../../fakes/stuck-sweep-helper.ts');
@@ -17,8 +17,7 @@ describe('directFanOut', () => {
   let pairs: Pair[];
   let pools: SweepPool[];
   const connect = async (n: number): Promise<Pair[]> => {
-    const made: Pair[] = [];
-    for (let i = 0; i < n; i += 1) made.push(await socketPair(listener));
+    const made = await socketPairs(listener, n);
     pairs.push(...made);
     return made;
   };

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type net from 'node:net';
 import { FAILED, WOULD_BLOCK, writeEach } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
-import { fdOf, pairListener, socketPair, type Pair } from '../../../../../support/socket-pair';
+import { fdOf, pairListener, socketPairs, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
 const UNTOUCHED = -99;
@@ -10,9 +10,7 @@ describe('writeEach', () => {
   let listener: net.Server;
   let pairs: Pair[];
   const pairsOf = async (n: number): Promise<Pair[]> => {
-    const made: Pair[] = [];
-    // One at a time: socketPair takes the listener's next connection.
-    for (let i = 0; i < n; i += 1) made.push(await socketPair(listener));
+    const made = await socketPairs(listener, n);
     pairs.push(...made);
     return made;
   };

@@ -3,7 +3,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { PENDING } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
 import { PARALLEL_MIN, SweepPool } from '../../../../../../src/interfaces/http/sse/fanout/sweep-pool';
-import { fdOf, pairListener, socketPair, type Pair } from '../../../../../support/socket-pair';
+import { fdOf, pairListener, socketPairs, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
 const STUCK_HELPER = path.resolve(__dirname, '../../../../../fakes/stuck-sweep-helper.ts');
@@ -19,8 +19,7 @@ describe('SweepPool', () => {
     return made;
   };
   const connect = async (n: number): Promise<Pair[]> => {
-    const made: Pair[] = [];
-    for (let i = 0; i < n; i += 1) made.push(await socketPair(listener));
+    const made = await socketPairs(listener, n);
     pairs.push(...made);
     return made;
   };
