@@ -20,7 +20,8 @@ export interface Wired {
 /** The real composition root with every edge (bus, clock, ids, logger, rate source) rebound to a fake. */
 export function wireWithFakes(overrides: Partial<Config> = {}): Wired {
   const wired = {
-    container: createContainer(testConfig(overrides)),
+    // No fan-out helper threads: nothing here stops the service that would stop them.
+    container: createContainer(testConfig({ fanOutThreads: 0, ...overrides })),
     bus: new RecordingEventBus(),
     clock: new FixedClock(),
     ids: new SequenceIdGenerator(),
