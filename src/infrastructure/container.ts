@@ -52,7 +52,10 @@ export function createContainer(config: Config): Container {
   c.bind(SweepPool).toDynamicValue((ctx) => createSweepPool(config, ctx));
   c.bind(Broker).toDynamicValue((ctx) => {
     const metrics = ctx.get(Metrics);
-    const fanOut = directFanOut(ctx.get(SweepPool));
+    const logger = ctx.get(TOKENS.Logger);
+    const fanOut = directFanOut(ctx.get(SweepPool), (count) =>
+      logger.error({ count }, 'fan-out writes failed as no live socket can (EBADF, ENOTSOCK …): a bug'),
+    );
     const broker = new Broker(eventFrame, config.historySize, metrics, ctx.get(TOKENS.FlushScheduler), fanOut);
     metrics.countClientsWith(() => broker.size);
     return broker;
@@ -82,7 +85,10 @@ function createService(config: Config, ctx: ResolutionContext): Service {
   });
 }
 
-/** By default one helper thread per CPU beyond the first, up to three: the fan-out is write syscalls, which run in parallel. */
+/**
+ * By default one helper thread per CPU beyond the first, up to three: the fan-out
+ * is write syscalls, which run in parallel. They start at the first large fan-out.
+ */
 function createSweepPool(config: Config, ctx: ResolutionContext): SweepPool {
   const logger = ctx.get(TOKENS.Logger);
   const helpers = config.fanOutThreads ?? Math.min(3, availableParallelism() - 1);

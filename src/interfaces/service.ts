@@ -51,7 +51,7 @@ export class Service {
     broker?.closeAll();
     await bus.close();
     await http.drain(closed, SHUTDOWN_GRACE_MS);
-    this.parts.sweeps?.close();
+    await this.parts.sweeps?.close();
     logger.info('stopped');
   }
 }

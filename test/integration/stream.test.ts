@@ -106,6 +106,31 @@ describe('GET /api/v1/sso/stream', () => {
     );
   });
 
+  it('answers 400, in turn, to a stream request pipelined behind another on one connection', async () => {
+    const socket = net.connect(service.port, '127.0.0.1');
+    clients.push({ close: () => socket.destroy() });
+    let text = '';
+    socket.on('data', (b: Buffer) => (text += b.toString()));
+    const get = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    socket.write(get('/healthz') + get(STREAM));
+    await eventually(() => text.includes('pipelined'), 'the answer to the pipelined stream request');
+    expect(text).to.match(/^HTTP\/1\.1 200 OK\r\n[\s\S]*HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(text).not.to.include('retry:');
+  });
+
+  it('subscribes one stream per connection: a second one pipelined behind it gets nothing', async () => {
+    const socket = net.connect(service.port, '127.0.0.1');
+    clients.push({ close: () => socket.destroy() });
+    let text = '';
+    socket.on('data', (b: Buffer) => (text += b.toString()));
+    socket.write(`GET ${STREAM} HTTP/1.1\r\nHost: x\r\n\r\nGET ${STREAM} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await eventually(() => text.includes('retry:'), 'the first stream to open');
+    const id = await broadcast({ message: 'once' });
+    await eventually(() => text.includes(id), 'the event on the stream');
+    expect(text.split(`id: ${id}`)).to.have.length(2);
+    expect(text.match(/HTTP\/1\.1/g)).to.have.length(1);
+  });
+
   it('answers HEAD with the stream headers and no body', async () => {
     const response = await fetch(`${service.url}${STREAM}`, { method: 'HEAD' });
     expect(response.status).to.equal(200);

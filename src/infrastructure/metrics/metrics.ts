@@ -1,17 +1,17 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { BrokerObserver } from '../../domain/broker';
 
-/**
- * Every Prometheus series of one process, on its own registry (so tests can run
- * several services in one process). Hot-path counters are bumped once per
- * event with a count, never once per client.
- */
 /** What the fan-out's thread pool tells about itself. */
 export interface SweepStats {
   readonly threads: number;
   readonly helperWrites: number;
 }
 
+/**
+ * Every Prometheus series of one process, on its own registry (so tests can run
+ * several services in one process). Hot-path counters are bumped once per
+ * event with a count, never once per client.
+ */
 export class Metrics implements BrokerObserver {
   readonly registry = new Registry();
   private clientCount: () => number = () => 0;

@@ -25,6 +25,11 @@ export type StreamHandler = (req: IncomingMessage, res: ServerResponse) => numbe
  */
 export function streamHandler(subscribe: Subscribe, options: StreamOptions): StreamHandler {
   return (req, res) => {
+    if (res.socket === null) {
+      // Pipelined behind an unfinished response: a stream written to the socket now would cut into it.
+      writeJsonError(res, 400, 'a stream request cannot be pipelined behind another request on its connection');
+      return 400;
+    }
     const query = new URL(req.url ?? '/', 'http://stream').searchParams;
     const headerId = req.headers['last-event-id'];
     const result = subscribe.execute({

@@ -44,7 +44,7 @@ export class SseSink implements EventSink {
   /**
    * Settles a direct write of `frame` that wrote `written` bytes, or WOULD_BLOCK
    * (see fd-write.ts): what the kernel did not take is queued on the socket.
-   * FAILED: the connection is broken, and is destroyed.
+   * FAILED or UNEXPECTED: the connection is unusable, and is destroyed.
    */
   directWritten(frame: Frame, written: number): Delivery {
     this.idleTicks = 0;

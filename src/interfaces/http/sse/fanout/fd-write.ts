@@ -4,33 +4,34 @@ import { writeSync } from 'node:fs';
 export const WOULD_BLOCK = -1;
 /** The connection is gone (EPIPE, ECONNRESET …): the client is dropped. */
 export const FAILED = -2;
-/** Not written: a helper claimed the slot and stopped answering. Treated as FAILED. */
-export const PENDING = -3;
+/** An error a live socket descriptor cannot give (EBADF, ENOTSOCK …): a bug; the client is dropped and it is logged. */
+export const UNEXPECTED = -3;
+/** Not attempted (a helper claimed the slot and died before writing it). */
+export const PENDING = -4;
 
 /** Errors after which the bytes can still go through the socket's own queue. */
 const RETRYABLE = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR', 'ENOBUFS']);
+/** Errors of a connection that has ended. */
+const GONE = new Set(['EPIPE', 'ECONNRESET', 'ENOTCONN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
-const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+function resultOf(error: unknown): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return UNEXPECTED;
+  if (RETRYABLE.has(code)) return WOULD_BLOCK;
+  return GONE.has(code) ? FAILED : UNEXPECTED;
+}
 
 /**
  * Writes `frame` to `fds[from..to)` with one write(2) each, results in
  * `results`: the plain syscall, without a stream's bookkeeping per client.
- * With `abort`, stops before the next write once its first word is set.
+ * Never throws; the descriptors are non-blocking, so it never waits either.
  */
-export function writeEach(
-  fds: Int32Array,
-  results: Int32Array,
-  from: number,
-  to: number,
-  frame: Uint8Array,
-  abort?: Int32Array,
-): void {
+export function writeEach(fds: Int32Array, results: Int32Array, from: number, to: number, frame: Uint8Array): void {
   for (let i = from; i < to; i += 1) {
-    if (abort !== undefined && Atomics.load(abort, 0) !== 0) return;
     try {
       results[i] = writeSync(fds[i] ?? -1, frame, 0, frame.length);
     } catch (error) {
-      results[i] = RETRYABLE.has(codeOf(error) as string) ? WOULD_BLOCK : FAILED;
+      results[i] = resultOf(error);
     }
   }
 }

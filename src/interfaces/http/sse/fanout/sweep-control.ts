@@ -2,25 +2,23 @@ import { writeEach } from './fd-write';
 
 /*
  * The words shared by the main thread and its sweep helpers. Each helper has a
- * state word: the main thread posts a sweep (IDLE → POSTED), a helper that wakes
- * in time takes it (POSTED → RUNNING → DONE); one that does not is cancelled
+ * state word: the main thread posts a sweep (IDLE → POSTED); a helper that wakes
+ * in time takes it (POSTED → RUNNING → DONE), and one that does not is cancelled
  * (POSTED → IDLE) once the main thread has claimed every slot itself. So a helper
- * reads a sweep's words only while the main thread waits for it, and a slow or
+ * reads a sweep's words only while the main thread waits for it, and a late or
  * absent helper never holds a sweep up.
  */
 
-/** Set when the main thread gave up on its helpers: they stop before their next write. Word 0 (see writeEach). */
-export const ABORT = 0;
 /** The next slot to claim (an atomic counter). */
-export const NEXT = 1;
+export const NEXT = 0;
 /** Slots in the current sweep. */
-export const COUNT = 2;
+export const COUNT = 1;
 /** Bytes of the current frame. */
-export const LENGTH = 3;
+export const LENGTH = 2;
 /** Writes made by helpers since the main thread last read (and zeroed) this word. */
-export const HELPED = 4;
+export const HELPED = 3;
 /** The state word of helper h is FIRST_STATE + h. */
-export const FIRST_STATE = 5;
+export const FIRST_STATE = 4;
 export const MAX_HELPERS = 16;
 export const CONTROL_BYTES = (FIRST_STATE + MAX_HELPERS) * Int32Array.BYTES_PER_ELEMENT;
 
@@ -32,6 +30,14 @@ export const STOP = 4;
 
 /** Slots per claim: a few dozen writes per atomic operation, and a fair split at the end. */
 const CHUNK = 32;
+
+/** What a helper is started with; a grown data buffer arrives later as a message of the same shape. */
+export interface HelperData {
+  readonly control: SharedArrayBuffer;
+  readonly slot: number;
+  readonly buffer: SharedArrayBuffer;
+  readonly capacity: number;
+}
 
 /** The part that grows with the largest sweep: descriptors, results, and the frame (for helpers). */
 export interface SweepData {
@@ -60,7 +66,7 @@ export function allocateSweepData(capacity: number, frameBytes: number): SweepDa
 
 /**
  * Claims chunks of the current sweep until none is left, writing `frame` to each
- * claimed descriptor. A helper also counts its writes and obeys ABORT.
+ * claimed descriptor. A helper also counts its writes.
  */
 export function sweepClaims(control: Int32Array, data: SweepData, frame: Uint8Array, helper: boolean): void {
   const count = Atomics.load(control, COUNT);
@@ -68,7 +74,7 @@ export function sweepClaims(control: Int32Array, data: SweepData, frame: Uint8Ar
     const from = Atomics.add(control, NEXT, CHUNK);
     if (from >= count) return;
     const to = Math.min(from + CHUNK, count);
-    writeEach(data.fds, data.results, from, to, frame, helper ? control : undefined);
+    writeEach(data.fds, data.results, from, to, frame);
     if (helper) Atomics.add(control, HELPED, to - from);
   }
 }

@@ -1,13 +1,5 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { DONE, LENGTH, POSTED, RUNNING, STOP, sweepClaims, sweepData, type SweepData } from './sweep-control';
-
-/** What a helper is started with; later data buffers arrive as messages of the same shape. */
-export interface HelperData {
-  readonly control: SharedArrayBuffer;
-  readonly slot: number;
-  readonly buffer: SharedArrayBuffer;
-  readonly capacity: number;
-}
+import { DONE, LENGTH, POSTED, RUNNING, STOP, sweepClaims, sweepData, type HelperData } from './sweep-control';
 
 /**
  * A sweep helper thread: waits on its state word, and when a sweep is posted
@@ -17,22 +9,25 @@ export interface HelperData {
 function serve(init: HelperData, port: MessagePort): void {
   const control = new Int32Array(init.control);
   const slot = init.slot;
-  let data: SweepData = sweepData(init.buffer, init.capacity);
+  let data = sweepData(init.buffer, init.capacity);
   for (;;) {
     const state = Atomics.load(control, slot);
     if (state === STOP) return;
-    if (state !== POSTED) {
+    if (state !== POSTED || Atomics.compareExchange(control, slot, POSTED, RUNNING) !== POSTED) {
       Atomics.wait(control, slot, state);
       continue;
     }
-    if (Atomics.compareExchange(control, slot, POSTED, RUNNING) !== POSTED) continue;
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-      const next = m.message as HelperData;
-      data = sweepData(next.buffer, next.capacity);
+    try {
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        const next = m.message as HelperData;
+        data = sweepData(next.buffer, next.capacity);
+      }
+      sweepClaims(control, data, data.frame.subarray(0, Atomics.load(control, LENGTH)), true);
+    } finally {
+      // Even when dying of a bug: the main thread waits for DONE, then writes what is left PENDING itself.
+      Atomics.store(control, slot, DONE);
+      Atomics.notify(control, slot);
     }
-    sweepClaims(control, data, data.frame.subarray(0, Atomics.load(control, LENGTH)), true);
-    Atomics.store(control, slot, DONE);
-    Atomics.notify(control, slot);
   }
 }
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { closeSync, openSync } from 'node:fs';
 import type net from 'node:net';
-import { FAILED, WOULD_BLOCK, writeEach } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
+import { FAILED, UNEXPECTED, WOULD_BLOCK, writeEach } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
 import { fdOf, pairListener, socketPairs, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
@@ -59,11 +60,14 @@ describe('writeEach', () => {
     expect(results[0]).to.equal(FAILED);
   });
 
-  it('stops before the next write once the abort word is set', async () => {
-    const made = await pairsOf(2);
-    const abort = Int32Array.of(1);
-    const results = slots(2);
-    writeEach(Int32Array.from(made.map((p) => fdOf(p.server))), results, 0, 2, Buffer.from('x'), abort);
-    expect([...results]).to.deep.equal([UNTOUCHED, UNTOUCHED]);
+  it('records UNEXPECTED for an error no socket gives (a descriptor that is not open for writing)', () => {
+    const readOnly = openSync('/dev/null', 'r');
+    try {
+      const results = slots(1);
+      writeEach(Int32Array.of(readOnly), results, 0, 1, Buffer.from('x'));
+      expect(results[0]).to.equal(UNEXPECTED);
+    } finally {
+      closeSync(readOnly);
+    }
   });
 });
