@@ -29,10 +29,13 @@ function plan(o) {
   ];
 }
 
+/** Where this invocation's source addresses start: a random block, so the TIME_WAIT ports of an earlier run (or of other tools on 127.0.0.1) are not in the way. */
+const SOURCE_OFFSET = Math.floor(Math.random() * 200);
+
 /** Source addresses per run: a fresh block of 127.0.0.x for each target (TIME_WAIT of the previous one). */
 function sources(o, i) {
   const count = Math.max(2, Math.ceil(o.n / 10_000));
-  return { base: 1 + ((i * count) % (250 - count)), count };
+  return { base: 1 + ((SOURCE_OFFSET + i * count) % (250 - count)), count };
 }
 
 async function main() {
