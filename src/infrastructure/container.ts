@@ -53,9 +53,10 @@ export function createContainer(config: Config): Container {
   c.bind(Broker).toDynamicValue((ctx) => {
     const metrics = ctx.get(Metrics);
     const logger = ctx.get(TOKENS.Logger);
-    const fanOut = directFanOut(ctx.get(SweepPool), (count) =>
-      logger.error({ count }, 'fan-out writes failed as no live socket can (EBADF, ENOTSOCK …): a bug'),
-    );
+    const fanOut = directFanOut(ctx.get(SweepPool), (errors) => {
+      for (const [code, count] of errors) metrics.fanOutWriteErrors.inc({ code }, count);
+      logger.error({ errors: Object.fromEntries(errors) }, 'fan-out writes failed as no live socket can: a bug');
+    });
     const broker = new Broker(eventFrame, config.historySize, metrics, ctx.get(TOKENS.FlushScheduler), fanOut);
     metrics.countClientsWith(() => broker.size);
     return broker;

@@ -26,7 +26,7 @@ export class Metrics implements BrokerObserver {
   });
   readonly fanOutHelpers: Gauge = new Gauge({
     name: 'sse_fanout_helper_threads',
-    help: 'Helper threads sharing large fan-outs with the main thread (FANOUT_THREADS, fewer if one failed)',
+    help: 'Helper threads sharing large fan-outs with the main thread (0 until the first; fewer if one failed)',
     registers: [this.registry],
     collect: (): void => this.fanOutHelpers.set(this.sweeps.threads),
   });
@@ -39,6 +39,12 @@ export class Metrics implements BrokerObserver {
       this.fanOutHelperWrites.inc(total - this.helperWritesSeen);
       this.helperWritesSeen = total;
     },
+  });
+  readonly fanOutWriteErrors = new Counter({
+    name: 'sse_fanout_write_errors_total',
+    help: 'Socket writes of the fan-out that failed as no live socket can (a bug), by error; each dropped its client',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
   });
   readonly eventsPublished = new Counter({
     name: 'sse_events_published_total',

@@ -26,7 +26,8 @@ export type StreamHandler = (req: IncomingMessage, res: ServerResponse) => numbe
 export function streamHandler(subscribe: Subscribe, options: StreamOptions): StreamHandler {
   return (req, res) => {
     if (res.socket === null) {
-      // Pipelined behind an unfinished response: a stream written to the socket now would cut into it.
+      // Pipelined behind an unfinished response: a stream written to the socket now would cut into it. Node
+      // queues this answer until its turn (never, behind a stream) and stops reading once such answers pile up.
       writeJsonError(res, 400, 'a stream request cannot be pipelined behind another request on its connection');
       return 400;
     }

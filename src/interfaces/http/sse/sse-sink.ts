@@ -50,6 +50,7 @@ export class SseSink implements EventSink {
     this.idleTicks = 0;
     if (written === frame.length) return 'sent';
     if (written < 0 && written !== WOULD_BLOCK) {
+      // FAILED, or UNEXPECTED (a bug, which the fan-out reports).
       this.socket.destroy();
       return 'closed';
     }

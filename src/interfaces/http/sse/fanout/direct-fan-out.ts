@@ -1,14 +1,14 @@
 import type { FanOut, FanOutFailure } from '../../../../domain/fan-out';
 import type { Frame } from '../../../../domain/subscription';
 import { SseSink } from '../sse-sink';
-import { FAILED, UNEXPECTED } from './fd-write';
+import { FAILED, UNEXPECTED, unexpectedCode } from './fd-write';
 import type { SweepPool } from './sweep-pool';
 
 /** The part of a SweepPool the fan-out uses. */
 export type Sweeper = Pick<SweepPool, 'descriptors' | 'write'>;
 
-/** Told how many writes of a sweep failed in a way a live socket cannot (a bug to log). */
-export type OnUnexpected = (count: number) => void;
+/** Told, once per sweep, of writes that failed in a way a live socket cannot (a bug to log): error name → count. */
+export type OnUnexpected = (errors: ReadonlyMap<string, number>) => void;
 
 /**
  * The fan-out loop for stream sockets: the descriptors of every client with
@@ -57,16 +57,19 @@ function settleSweep(
   onUnexpected: OnUnexpected,
 ): number {
   let sent = 0;
-  let unexpected = 0;
+  let unexpected: Map<string, number> | undefined;
   for (let i = 0; i < count; i += 1) {
     const sink = direct[i];
     if (sink === undefined) continue;
     const written = results[i] ?? FAILED;
-    if (written === UNEXPECTED) unexpected += 1;
+    if (written <= UNEXPECTED) {
+      const code = unexpectedCode(written);
+      (unexpected ??= new Map()).set(code, (unexpected.get(code) ?? 0) + 1);
+    }
     const delivery = sink.directWritten(frame, written);
     if (delivery === 'sent') sent += 1;
     else failed(sink, delivery);
   }
-  if (unexpected > 0) onUnexpected(unexpected);
+  if (unexpected !== undefined) onUnexpected(unexpected);
   return sent;
 }

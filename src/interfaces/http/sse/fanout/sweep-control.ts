@@ -1,10 +1,12 @@
-import { writeEach } from './fd-write';
+import { writeEach, type WriteRange } from './fd-write';
 
 /*
  * The words shared by the main thread and its sweep helpers. Each helper has a
  * state word: the main thread posts a sweep (IDLE → POSTED); a helper that wakes
- * in time takes it (POSTED → RUNNING → DONE), and one that does not is cancelled
- * (POSTED → IDLE) once the main thread has claimed every slot itself. So a helper
+ * in time takes it (POSTED → RUNNING → DONE, DONE even when it dies of a bug:
+ * it is set in a `finally`), and one that does not is cancelled (POSTED → IDLE)
+ * once the main thread has claimed every slot itself. The main thread waits for
+ * every RUNNING helper and sets DONE → IDLE; STOP ends a helper. So a helper
  * reads a sweep's words only while the main thread waits for it, and a late or
  * absent helper never holds a sweep up.
  */
@@ -68,13 +70,19 @@ export function allocateSweepData(capacity: number, frameBytes: number): SweepDa
  * Claims chunks of the current sweep until none is left, writing `frame` to each
  * claimed descriptor. A helper also counts its writes.
  */
-export function sweepClaims(control: Int32Array, data: SweepData, frame: Uint8Array, helper: boolean): void {
+export function sweepClaims(
+  control: Int32Array,
+  data: SweepData,
+  frame: Uint8Array,
+  helper: boolean,
+  write: WriteRange = writeEach,
+): void {
   const count = Atomics.load(control, COUNT);
   for (;;) {
     const from = Atomics.add(control, NEXT, CHUNK);
     if (from >= count) return;
     const to = Math.min(from + CHUNK, count);
-    writeEach(data.fds, data.results, from, to, frame);
+    write(data.fds, data.results, from, to, frame);
     if (helper) Atomics.add(control, HELPED, to - from);
   }
 }

@@ -9,7 +9,7 @@ import {
   sweepClaims,
   type SweepData,
 } from './sweep-control';
-import { SweepHelpers } from './sweep-helpers';
+import { SweepHelperThreads } from './sweep-helper-threads';
 
 /** Below this many sockets a sweep is shorter than waking a helper. */
 export const PARALLEL_MIN = 256;
@@ -32,18 +32,24 @@ export interface SweepPoolOptions {
 export class SweepPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
   private data: SweepData = allocateSweepData(1024, 0);
-  private readonly helpers: SweepHelpers;
+  private readonly helpers: SweepHelperThreads;
   private helped = 0;
+  private shared = 0;
   private readonly maxSharedFrame: number;
 
   constructor(helpers: number, onError: (error: Error) => void, options: SweepPoolOptions = {}) {
-    this.helpers = new SweepHelpers(helpers, this.control, onError, options.helperFile);
+    this.helpers = new SweepHelperThreads(helpers, this.control, onError, options.helperFile);
     this.maxSharedFrame = options.maxSharedFrame ?? MAX_SHARED_FRAME;
   }
 
-  /** Helper threads alive (none before the first sweep large enough to share). */
+  /** Helper threads started and not known to have died (none before the first sweep worth sharing). */
   get threads(): number {
     return this.helpers.size;
+  }
+
+  /** Sweeps offered to the helpers so far. */
+  get sharedSweeps(): number {
+    return this.shared;
   }
 
   /** Writes made by helper threads so far (the rest were made on this thread). */
@@ -63,11 +69,14 @@ export class SweepPool {
    */
   write(frame: Uint8Array, count: number): Int32Array {
     const { control } = this;
-    const shared = count >= PARALLEL_MIN && frame.length <= this.maxSharedFrame && this.helpers.wanted > 0;
-    if (!shared || this.helpers.startOnce(this.data) || this.helpers.size === 0) {
+    const worthSharing = count >= PARALLEL_MIN && frame.length <= this.maxSharedFrame && this.helpers.wanted > 0;
+    // The first sweep worth sharing starts the helpers; they take sweeps once they are up.
+    const justStarted = worthSharing && this.helpers.startOnce(this.data);
+    if (!worthSharing || justStarted || this.helpers.size === 0) {
       writeEach(this.data.fds, this.data.results, 0, count, frame);
       return this.data.results;
     }
+    this.shared += 1;
     if (frame.length > this.data.frame.length) this.replaceData(this.data.capacity, frame.length);
     const data = this.data;
     data.frame.set(frame);

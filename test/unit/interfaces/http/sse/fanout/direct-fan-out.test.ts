@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type net from 'node:net';
+import { constants } from 'node:os';
 import type { Delivery, EventSink } from '../../../../../../src/domain/subscription';
 import { directFanOut, type Sweeper } from '../../../../../../src/interfaces/http/sse/fanout/direct-fan-out';
 import { UNEXPECTED } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
@@ -13,7 +14,7 @@ import { eventually } from '../../../../../support/wait';
 describe('directFanOut', () => {
   let listener: net.Server;
   let pairs: Pair[];
-  let unexpected: number[];
+  let unexpected: [string, number][][];
   const connect = async (n: number): Promise<Pair[]> => {
     const made = await socketPairs(listener, n);
     pairs.push(...made);
@@ -22,7 +23,9 @@ describe('directFanOut', () => {
   /** Runs one fan-out; how many took the frame, and why the others did not. */
   const fanOut = (frame: Uint8Array, sinks: EventSink[], on: Sweeper = new SweepPool(0, () => undefined)) => {
     const failed: Delivery[] = [];
-    const sent = directFanOut(on, (count) => unexpected.push(count))(frame, new Set(sinks), (_, d) => failed.push(d));
+    const sent = directFanOut(on, (errors) => unexpected.push([...errors]))(frame, new Set(sinks), (_, d) =>
+      failed.push(d),
+    );
     return { sent, failed };
   };
 
@@ -80,11 +83,11 @@ describe('directFanOut', () => {
     const fds = new Int32Array(3);
     const broken: Sweeper = {
       descriptors: () => fds,
-      write: () => Int32Array.of(frame.length, UNEXPECTED, UNEXPECTED),
+      write: () => Int32Array.of(frame.length, UNEXPECTED - constants.errno.EBADF, UNEXPECTED - constants.errno.EBADF),
     };
     expect(fanOut(frame, sinks, broken)).to.deep.equal({ sent: 1, failed: ['closed', 'closed'] });
     expect([...fds]).to.deep.equal(own);
-    expect(unexpected).to.deep.equal([2]);
+    expect(unexpected).to.deep.equal([[['EBADF', 2]]]);
     expect(peers.map((p) => p.server.destroyed)).to.deep.equal([false, true, true]);
   });
 });

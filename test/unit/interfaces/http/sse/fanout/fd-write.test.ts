@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { closeSync, openSync } from 'node:fs';
 import type net from 'node:net';
-import { FAILED, UNEXPECTED, WOULD_BLOCK, writeEach } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
+import { constants } from 'node:os';
+import {
+  FAILED,
+  UNEXPECTED,
+  unexpectedCode,
+  WOULD_BLOCK,
+  writeEach,
+} from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
 import { fdOf, pairListener, socketPairs, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
@@ -65,7 +72,8 @@ describe('writeEach', () => {
     try {
       const results = slots(1);
       writeEach(Int32Array.of(readOnly), results, 0, 1, Buffer.from('x'));
-      expect(results[0]).to.equal(UNEXPECTED);
+      expect(results[0]).to.equal(UNEXPECTED - constants.errno.EBADF);
+      expect(unexpectedCode(results[0]!)).to.equal('EBADF');
     } finally {
       closeSync(readOnly);
     }

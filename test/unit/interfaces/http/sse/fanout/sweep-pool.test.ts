@@ -117,9 +117,11 @@ describe('SweepPool', () => {
     const on = pool(2, { maxSharedFrame: 8 });
     const peers = await connect(PARALLEL_MIN);
     await untilHelped(on, peers);
-    const before = on.helperWrites;
+    const shared = on.sharedSweeps;
     sweep(on, peers, Buffer.from('123456789'));
-    expect(on.helperWrites).to.equal(before);
+    expect(on.sharedSweeps).to.equal(shared);
+    sweep(on, peers, Buffer.from('12345678'));
+    expect(on.sharedSweeps).to.equal(shared + 1);
     await everyPeerGotWhatWasWritten();
   });
 

@@ -1,4 +1,6 @@
+import { writeSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import {
   FIRST_STATE,
@@ -11,7 +13,13 @@ import {
   type SweepData,
 } from './sweep-control';
 
-const HELPER_FILE = path.join(__dirname, `sweep-helper${path.extname(__filename)}`);
+const HELPER_FILE = path.join(__dirname, `sweep-helper.worker${path.extname(__filename)}`);
+/**
+ * A helper's writes never block, and it hands a sweep back even when it dies of
+ * an exception; only a thread killed outright (out of memory) could hold one
+ * forever. Past this, the process stops rather than hang without a word.
+ */
+const STALL_LIMIT_MS = 10_000;
 /** The sources run under tsx in the tests: a helper started from a .ts file needs it too. */
 const execArgvFor = (file: string): string[] => (file.endsWith('.ts') ? ['--require', 'tsx/cjs'] : []);
 
@@ -20,7 +28,7 @@ const execArgvFor = (file: string): string[] => (file.endsWith('.ts') ? ['--requ
  * words (see sweep-control.ts). Started on first use, so a process that never
  * fans out to many clients runs none.
  */
-export class SweepHelpers {
+export class SweepHelperThreads {
   private readonly workers = new Map<number, Worker>();
   private started = false;
 
@@ -31,7 +39,7 @@ export class SweepHelpers {
     private readonly file = HELPER_FILE,
   ) {}
 
-  /** Helpers alive. */
+  /** Helpers started and not known to have died. */
   get size(): number {
     return this.workers.size;
   }
@@ -60,7 +68,11 @@ export class SweepHelpers {
     const { control } = this;
     for (const slot of this.workers.keys()) {
       if (Atomics.compareExchange(control, slot, POSTED, IDLE) === POSTED) continue;
-      while (Atomics.load(control, slot) === RUNNING) Atomics.wait(control, slot, RUNNING);
+      const since = performance.now();
+      while (Atomics.load(control, slot) === RUNNING) {
+        const woken = Atomics.wait(control, slot, RUNNING, 1_000);
+        if (woken === 'timed-out' && performance.now() - since > STALL_LIMIT_MS) stall(slot - FIRST_STATE);
+      }
       Atomics.store(control, slot, IDLE);
     }
   }
@@ -91,11 +103,19 @@ export class SweepHelpers {
       Atomics.store(this.control, slot, STOP);
       this.onError(error);
     });
-    worker.on('exit', () => this.workers.delete(slot));
+    worker.on('exit', (code) => {
+      if (this.workers.delete(slot) && code !== 0) this.onError(new Error(`fan-out helper exited with code ${code}`));
+    });
     this.workers.set(slot, worker);
   }
 
   private dataFor(slot: number, { buffer, capacity }: SweepData): HelperData {
     return { control: this.control.buffer, slot, buffer, capacity };
   }
+}
+
+/** A helper has held a sweep past STALL_LIMIT_MS: say so on stderr (the logger may not flush) and stop. */
+function stall(helper: number): never {
+  writeSync(2, `fatal: fan-out helper ${helper} has held a sweep for ${STALL_LIMIT_MS} ms; exiting\n`);
+  process.exit(70);
 }
