@@ -47,3 +47,7 @@ export async function socketPairs(listener: net.Server, n: number): Promise<Pair
   for (let i = 0; i < n; i += 1) made.push(await socketPair(listener));
   return made;
 }
+
+/** Stops Node reading `socket`, so a reset from its peer stays for a write to find (Node would close it first). */
+export const stopReading = (socket: net.Socket): void =>
+  void (socket as unknown as { _handle: { readStop(): number } })._handle.readStop();

@@ -54,8 +54,7 @@ export class SseSink implements EventSink {
       this.socket.destroy();
       return 'closed';
     }
-    this.socket.write(written > 0 ? frame.subarray(written) : frame);
-    return this.socket.writableLength > this.limit ? 'overflow' : 'sent';
+    return this.write(written > 0 ? frame.subarray(written) : frame);
   }
 
   reset(): Delivery {

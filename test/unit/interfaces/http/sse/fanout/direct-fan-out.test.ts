@@ -8,7 +8,7 @@ import { SweepPool } from '../../../../../../src/interfaces/http/sse/fanout/swee
 import { chunk } from '../../../../../../src/interfaces/http/sse/http-chunk';
 import { SseSink } from '../../../../../../src/interfaces/http/sse/sse-sink';
 import { RecordingSink } from '../../../../../fakes/recording-sink';
-import { fdOf, pairListener, socketPairs, type Pair } from '../../../../../support/socket-pair';
+import { fdOf, pairListener, socketPairs, stopReading, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
 describe('directFanOut', () => {
@@ -64,7 +64,7 @@ describe('directFanOut', () => {
     const [gone, full] = await connect(2);
     const goneSink = new SseSink(gone!.server, 1 << 30, true);
     // Node must not read the reset first and close the socket itself.
-    (gone!.server as unknown as { _handle: { readStop(): number } })._handle.readStop();
+    stopReading(gone!.server);
     gone!.peer.resetAndDestroy();
     const frame = chunk(`data: ${'f'.repeat(64 * 1024)}\n\n`);
     await eventually(() => fanOut(frame, [goneSink]).failed.includes('closed'), 'the reset to be seen');

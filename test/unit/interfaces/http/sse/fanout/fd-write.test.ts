@@ -9,7 +9,7 @@ import {
   WOULD_BLOCK,
   writeEach,
 } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
-import { fdOf, pairListener, socketPairs, type Pair } from '../../../../../support/socket-pair';
+import { fdOf, pairListener, socketPairs, stopReading, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
 const UNTOUCHED = -99;
@@ -59,7 +59,7 @@ describe('writeEach', () => {
   it('records FAILED once the peer has reset the connection', async () => {
     const [p] = await pairsOf(1);
     // Node must not read the reset first and close the descriptor.
-    (p!.server as unknown as { _handle: { readStop(): number } })._handle.readStop();
+    stopReading(p!.server);
     p!.peer.resetAndDestroy();
     const results = slots(1);
     const write = (): boolean => (writeEach(Int32Array.of(fdOf(p!.server)), results, 0, 1, Buffer.from('data')), true);
