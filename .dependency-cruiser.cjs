@@ -1,4 +1,9 @@
-/** The dependency rule of STYLE.md: domain ← application ← infrastructure, interfaces. */
+/**
+ * The dependency rule of STYLE.md: domain ← application ← infrastructure and interfaces ← the composition
+ * root (src/*.ts: main, container, service, tokens), the only files that see every layer. No exceptions.
+ */
+const ROOT = '^src/[^/]+\\.ts$';
+
 module.exports = {
   forbidden: [
     {
@@ -17,17 +22,24 @@ module.exports = {
     },
     {
       name: 'infrastructure-not-interfaces',
-      comment: 'infrastructure never imports interfaces, except the composition root',
+      comment: 'driven adapters never import driving adapters',
       severity: 'error',
-      from: { path: '^src/infrastructure/', pathNot: '^src/infrastructure/container\\.ts$' },
+      from: { path: '^src/infrastructure/' },
       to: { path: '^src/interfaces/' },
     },
     {
       name: 'interfaces-not-infrastructure',
-      comment: 'interfaces never import infrastructure, except the process entry point',
+      comment: 'driving adapters never import driven adapters',
       severity: 'error',
-      from: { path: '^src/interfaces/', pathNot: '^src/interfaces/main\\.ts$' },
+      from: { path: '^src/interfaces/' },
       to: { path: '^src/infrastructure/' },
+    },
+    {
+      name: 'layers-not-root',
+      comment: 'no layer imports the composition root',
+      severity: 'error',
+      from: { path: '^src/(domain|application|infrastructure|interfaces)/' },
+      to: { path: ROOT },
     },
     {
       name: 'src-not-test',

@@ -38,4 +38,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8181) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM: stop accepting, end streams, close the AMQP connection, exit 0 within 10 s.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/interfaces/main.js"]
+CMD ["node", "dist/main.js"]

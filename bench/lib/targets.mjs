@@ -34,7 +34,7 @@ const productEnv = (port) => ({
 
 /** name → how to start one server process on `port`. */
 const KINDS = {
-  product: { script: 'dist/interfaces/main.js', env: productEnv },
+  product: { script: 'dist/main.js', env: productEnv },
   naive: { script: 'bench/baselines/naive.mjs', env: baseEnv },
   'better-sse': { script: 'bench/baselines/better-sse.mjs', env: baseEnv },
 };

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import os from 'node:os';
 import { InMemoryEventBus } from '../../src/infrastructure/bus/in-memory-event-bus';
-import { TOKENS } from '../../src/infrastructure/tokens';
+import { TOKENS } from '../../src/tokens';
 import { post } from '../support/http';
 import { startService, type RunningService } from '../support/in-process-service';
 import { RawSseClient } from '../support/raw-sse-client';

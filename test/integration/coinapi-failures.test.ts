@@ -3,7 +3,7 @@ import pino from 'pino';
 import { CoinApiRateSource } from '../../src/infrastructure/rates/coinapi-rate-source';
 import { DedupingRateSource, RATE_HEARTBEAT_MS } from '../../src/infrastructure/rates/deduping-rate-source';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
-import { TOKENS } from '../../src/infrastructure/tokens';
+import { TOKENS } from '../../src/tokens';
 import { RecordingEventSource } from '../support/event-source-client';
 import { FakeCoinApi, type FakeAnswer } from '../support/fake-coinapi';
 import { startService, type RunningService } from '../support/in-process-service';

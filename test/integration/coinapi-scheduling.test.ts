@@ -3,7 +3,7 @@ import type { Config } from '../../src/infrastructure/config/config';
 import { CoinApiRateSource } from '../../src/infrastructure/rates/coinapi-rate-source';
 import { DedupingRateSource } from '../../src/infrastructure/rates/deduping-rate-source';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
-import { TOKENS } from '../../src/infrastructure/tokens';
+import { TOKENS } from '../../src/tokens';
 import { RecordingEventSource } from '../support/event-source-client';
 import { FakeCoinApi } from '../support/fake-coinapi';
 import { startService, type RunningService } from '../support/in-process-service';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TOKENS } from '../../src/infrastructure/tokens';
+import { TOKENS } from '../../src/tokens';
 import { post } from '../support/http';
 import { startService, type RunningService } from '../support/in-process-service';
 

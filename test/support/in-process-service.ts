@@ -1,9 +1,9 @@
 import type { Container } from 'inversify';
 import pino from 'pino';
 import type { Config } from '../../src/infrastructure/config/config';
-import { createContainer } from '../../src/infrastructure/container';
-import { TOKENS } from '../../src/infrastructure/tokens';
-import { Service } from '../../src/interfaces/service';
+import { createContainer } from '../../src/container';
+import { TOKENS } from '../../src/tokens';
+import { Service } from '../../src/service';
 import { testConfig } from './test-config';
 
 export interface RunningService {

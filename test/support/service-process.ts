@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 
-export const MAIN = path.resolve(__dirname, '../../dist/interfaces/main.js');
+export const MAIN = path.resolve(__dirname, '../../dist/main.js');
 
 export interface ServiceProcess {
   readonly child: ChildProcess;

@@ -1,8 +1,8 @@
 import type { Container } from 'inversify';
 import pino from 'pino';
 import type { Config } from '../../../src/infrastructure/config/config';
-import { createContainer } from '../../../src/infrastructure/container';
-import { TOKENS } from '../../../src/infrastructure/tokens';
+import { createContainer } from '../../../src/container';
+import { TOKENS } from '../../../src/tokens';
 import { testConfig } from '../../support/test-config';
 import { FakeRateSource } from '../../fakes/fake-rate-source';
 import { FixedClock } from '../../fakes/fixed-clock';

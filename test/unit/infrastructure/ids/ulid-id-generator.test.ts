@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { BroadcastMessage } from '../../../../src/application/broadcast-message.use-case';
 import { UlidIdGenerator } from '../../../../src/infrastructure/ids/ulid-id-generator';
-import { TOKENS } from '../../../../src/infrastructure/tokens';
+import { TOKENS } from '../../../../src/tokens';
 import { FIXED_NOW } from '../../../fakes/fixed-clock';
 import { wireWithFakes } from '../../application/wire-with-fakes';
 

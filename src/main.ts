@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../infrastructure/config/load-config';
-import type { Config } from '../infrastructure/config/config';
-import { createContainer } from '../infrastructure/container';
-import { TOKENS } from '../infrastructure/tokens';
+import { ConfigError, loadConfig } from './infrastructure/config/load-config';
+import type { Config } from './infrastructure/config/config';
+import { createContainer } from './container';
+import { TOKENS } from './tokens';
 import { Service } from './service';
 
 /** The process: config → container → listen → signals. Exit 2 on bad config, 0 after a clean stop. */

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { EventBus } from '../application/ports/event-bus.port';
-import type { RateFeed } from '../application/rate-feed';
-import type { Broker } from '../domain/broker';
-import type { HttpServer } from './http/http-server';
-import type { SweepPool } from './http/sse/fanout/sweep-pool';
+import type { EventBus } from './application/ports/event-bus.port';
+import type { RateFeed } from './application/rate-feed';
+import type { Broker } from './domain/broker';
+import type { HttpServer } from './interfaces/http/http-server';
+import type { SweepPool } from './interfaces/http/sse/fanout/sweep-pool';
 
 export interface ServiceParts {
   readonly bus: EventBus;
