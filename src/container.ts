@@ -1,27 +1,26 @@
 import { availableParallelism } from 'node:os';
 import { Container, type ResolutionContext } from 'inversify';
+import { AuthenticateSubscriber } from './application/authenticate.use-case';
 import { BroadcastMessage } from './application/broadcast-message.use-case';
+import { FanOutFromBus } from './application/fan-out-from-bus';
 import { IngestRate } from './application/ingest-rate.use-case';
-import { RateFeed } from './application/rate-feed';
-import type { EventBus } from './application/ports/event-bus.port';
+import { KeyedPublishes } from './application/keyed-publishes';
+import type { EventPublisher } from './application/ports/event-publisher.port';
 import type { RateSource } from './application/ports/rate-source.port';
+import { RateFeed } from './application/rate-feed';
+import { RunState } from './application/run-state';
 import { Subscribe } from './application/subscribe.use-case';
 import { Broker } from './domain/broker';
-import { createApp, type RequestObserver } from './interfaces/http/app';
-import { streamFastPath } from './interfaces/http/routes/stream.fast-path';
-import { streamHandler } from './interfaces/http/routes/stream.handler';
-import { HttpServer } from './interfaces/http/http-server';
-import { directFanOut } from './interfaces/http/sse/fanout/direct-fan-out';
-import { SweepPool } from './interfaces/http/sse/fanout/sweep-pool';
-import { eventFrame } from './interfaces/http/sse/sse-frames';
-import { Service } from './service';
+import { writeEachSink, type FanOutWriter } from './domain/fan-out-writer';
+import { IdempotencyLedger } from './domain/idempotency';
 import { AmqpEventBus } from './infrastructure/bus/amqp-event-bus';
-import { CountingEventBus } from './infrastructure/bus/counting-event-bus';
+import type { EventBus } from './infrastructure/bus/event-bus';
 import { InMemoryEventBus } from './infrastructure/bus/in-memory-event-bus';
 import type { Config } from './infrastructure/config/config';
-import { UlidIdGenerator } from './infrastructure/ids/ulid-id-generator';
 import { batchingScheduler } from './infrastructure/flush-scheduler';
+import { UlidIdGenerator } from './infrastructure/ids/ulid-id-generator';
 import { createLogger } from './infrastructure/logging/logger';
+import { brokerReport } from './infrastructure/metrics/broker-report';
 import { Metrics } from './infrastructure/metrics/metrics';
 import { CoinApiRateSource } from './infrastructure/rates/coinapi-rate-source';
 import { DedupingRateSource, RATE_HEARTBEAT_MS } from './infrastructure/rates/deduping-rate-source';
@@ -29,11 +28,24 @@ import { reportQuote } from './infrastructure/rates/report-quote';
 import { SimulatedRateSource } from './infrastructure/rates/simulated-rate-source';
 import { readinessOf } from './infrastructure/readiness-of';
 import { SystemClock } from './infrastructure/system-clock';
+import { createApp, type RequestObserver } from './interfaces/http/app';
+import { HttpServer } from './interfaces/http/http-server';
+import { streamFastPath } from './interfaces/http/routes/stream.fast-path';
+import { streamHandler } from './interfaces/http/routes/stream.handler';
+import { directFanOutWriter } from './interfaces/http/sse/fanout/direct-fan-out-writer';
+import { SweepPool } from './interfaces/http/sse/fanout/sweep-pool';
+import { sseFramer } from './interfaces/http/sse/sse-frames';
+import { Service } from './service';
 import { TOKENS } from './tokens';
 
+/** A client that takes no byte for this long is dropped, whatever the slow-client policy. */
+const STALL_MS = 60_000;
+/** How long a keyed broadcast waits for its event to come back through the stream before answering 503. */
+const ECHO_TIMEOUT_MS = 5_000;
+
 /**
- * The composition root: the only place that knows every concrete class. Tests
- * call it with their own config and rebind the edges (bus, rate source, clock).
+ * The composition root: the only place that knows every concrete class. Tests call it with their own
+ * config and rebind the edges (bus, rate source, clock, ids, logger, scheduler).
  */
 export function createContainer(config: Config): Container {
   const c = new Container({ defaultScope: 'Singleton' });
@@ -42,31 +54,31 @@ export function createContainer(config: Config): Container {
   c.bind(TOKENS.Clock).toConstantValue(new SystemClock());
   c.bind(TOKENS.IdGenerator).toDynamicValue(() => new UlidIdGenerator());
   c.bind(Metrics).toDynamicValue(() => new Metrics());
+  c.bind(RunState).toConstantValue(new RunState());
   c.bind(TOKENS.FlushScheduler).toConstantValue(batchingScheduler());
   c.bind(TOKENS.EventBus).toDynamicValue((ctx) => createBus(config, ctx));
-  c.bind(CountingEventBus).toDynamicValue((ctx) => {
-    const metrics = ctx.get(Metrics);
-    return new CountingEventBus(ctx.get(TOKENS.EventBus), () => metrics.eventsPublished.inc());
-  });
+  c.bind(TOKENS.EventPublisher).toDynamicValue((ctx) => countPublished(ctx.get(TOKENS.EventBus), ctx.get(Metrics)));
+  c.bind(TOKENS.TokenVerifier).toConstantValue(undefined);
   c.bind(TOKENS.RateSource).toDynamicValue((ctx) => createRateSource(config, ctx));
+  c.bind(IdempotencyLedger).toConstantValue(new IdempotencyLedger());
+  c.bind(KeyedPublishes).toConstantValue(new KeyedPublishes());
   c.bind(SweepPool).toDynamicValue((ctx) => createSweepPool(config, ctx));
-  c.bind(Broker).toDynamicValue((ctx) => {
-    const metrics = ctx.get(Metrics);
-    const logger = ctx.get(TOKENS.Logger);
-    const fanOut = directFanOut(ctx.get(SweepPool), (errors) => {
-      for (const [code, count] of errors) metrics.fanOutWriteErrors.inc({ code }, count);
-      logger.error({ errors: Object.fromEntries(errors) }, 'fan-out writes failed as no live socket can: a bug');
-    });
-    const broker = new Broker(eventFrame, config.historySize, metrics, ctx.get(TOKENS.FlushScheduler), fanOut);
-    metrics.countClientsWith(() => broker.size);
-    return broker;
-  });
-  c.bind(Subscribe).toDynamicValue((ctx) => new Subscribe(ctx.get(Broker), config.maxClients));
-  c.bind(BroadcastMessage).toDynamicValue(
-    (ctx) => new BroadcastMessage(ctx.get(CountingEventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
+  c.bind(TOKENS.FanOutWriter).toDynamicValue((ctx) => createWriter(config, ctx));
+  c.bind(Broker).toDynamicValue((ctx) => createBroker(config, ctx));
+  c.bind(FanOutFromBus).toDynamicValue(
+    (ctx) => new FanOutFromBus(ctx.get(Broker), ctx.get(IdempotencyLedger), ctx.get(KeyedPublishes)),
   );
+  c.bind(Subscribe).toDynamicValue((ctx) => {
+    const state = ctx.get(RunState);
+    const limits = { maxClients: config.maxClients, historySize: config.historySize };
+    return new Subscribe(ctx.get(Broker), { ...limits, accepting: () => state.accepting });
+  });
+  c.bind(AuthenticateSubscriber).toDynamicValue(
+    (ctx) => new AuthenticateSubscriber({ verifier: ctx.get(TOKENS.TokenVerifier), anonymous: true }),
+  );
+  c.bind(BroadcastMessage).toDynamicValue((ctx) => createBroadcast(ctx));
   c.bind(IngestRate).toDynamicValue(
-    (ctx) => new IngestRate(ctx.get(CountingEventBus), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
+    (ctx) => new IngestRate(ctx.get(TOKENS.EventPublisher), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
   );
   c.bind(RateFeed).toDynamicValue((ctx) => createFeed(ctx));
   c.bind(HttpServer).toDynamicValue((ctx) => createHttpServer(config, ctx));
@@ -74,21 +86,85 @@ export function createContainer(config: Config): Container {
   return c;
 }
 
+const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
+const fetchesRates = (config: Config): boolean => config.role !== 'server' && config.rateSource !== 'off';
+
+/** The use-cases publish through this: the bus, counting what it accepted (`sse_events_published_total`). */
+function countPublished(bus: EventPublisher, metrics: Metrics): EventPublisher {
+  return {
+    publish: async (event) => {
+      const result = await bus.publish(event);
+      if (result.ok) metrics.eventsPublished.inc();
+      return result;
+    },
+  };
+}
+
 function createService(config: Config, ctx: ResolutionContext): Service {
+  const streams = servesStreams(config)
+    ? {
+        broker: ctx.get(Broker),
+        fromBus: ctx.get(FanOutFromBus),
+        sweeps: config.fanOut === 'direct' ? ctx.get(SweepPool) : undefined,
+        heartbeatMs: config.heartbeatMs,
+      }
+    : undefined;
   return new Service({
     bus: ctx.get(TOKENS.EventBus),
     http: ctx.get(HttpServer),
     logger: ctx.get(TOKENS.Logger),
-    broker: servesStreams(config) ? ctx.get(Broker) : undefined,
-    sweeps: servesStreams(config) ? ctx.get(SweepPool) : undefined,
-    heartbeatMs: config.heartbeatMs,
+    state: ctx.get(RunState),
+    streams,
     feed: ctx.get(TOKENS.RateSource) === undefined ? undefined : ctx.get(RateFeed),
   });
 }
 
+function createBroker(config: Config, ctx: ResolutionContext): Broker {
+  const metrics = ctx.get(Metrics);
+  const clock = ctx.get(TOKENS.Clock);
+  const ledger = ctx.get(IdempotencyLedger);
+  const conflate = config.conflateTopics;
+  const broker = new Broker(
+    {
+      framer: sseFramer,
+      observer: brokerReport(metrics, ctx.get(TOKENS.Logger)),
+      writer: ctx.get(TOKENS.FanOutWriter),
+      schedule: ctx.get(TOKENS.FlushScheduler),
+      now: () => clock.now(),
+      droppedFromLog: (event) => ledger.wasDropped(event.id),
+    },
+    {
+      historySize: config.historySize,
+      historyBytes: config.historyBytes,
+      catchUp: {
+        clientBufferBytes: config.clientBufferBytes,
+        // What all slow clients together may hold: MAX_CLIENTS × CLIENT_BUFFER_BYTES is no bound at all.
+        totalBufferBytes: Math.max(256 * 1024 * 1024, 4 * config.clientBufferBytes),
+        stallMs: STALL_MS,
+        conflates: conflate === undefined ? undefined : (topic) => conflate.matches(topic),
+      },
+    },
+  );
+  metrics.countClientsWith(
+    () => broker.size,
+    () => broker.behind,
+  );
+  return broker;
+}
+
+function createWriter(config: Config, ctx: ResolutionContext): FanOutWriter {
+  if (config.fanOut !== 'direct') return writeEachSink;
+  const metrics = ctx.get(Metrics);
+  const logger = ctx.get(TOKENS.Logger);
+  return directFanOutWriter(ctx.get(SweepPool), (errors) => {
+    for (const [code, count] of errors) metrics.fanOutWriteErrors.inc({ code }, count);
+    logger.error({ errors: Object.fromEntries(errors) }, 'fan-out writes failed as no live socket can: a bug');
+  });
+}
+
 /**
- * By default one helper thread per CPU beyond the first, up to three: the fan-out
- * is write syscalls, which run in parallel. They start at the first large fan-out.
+ * By default one helper thread per CPU beyond the first, up to three: the fan-out is write syscalls, which
+ * run in parallel. They start at the first large fan-out.
  */
 function createSweepPool(config: Config, ctx: ResolutionContext): SweepPool {
   const logger = ctx.get(TOKENS.Logger);
@@ -98,19 +174,33 @@ function createSweepPool(config: Config, ctx: ResolutionContext): SweepPool {
   return pool;
 }
 
-const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
-const fetchesRates = (config: Config): boolean => config.role !== 'server' && config.rateSource !== 'off';
-
 function createBus(config: Config, ctx: ResolutionContext): EventBus {
   const logger = ctx.get(TOKENS.Logger);
   if (config.amqpUrl === undefined) return new InMemoryEventBus(logger);
-  // Room for the largest broadcast body re-encoded in its envelope, so no replica drops what the broker confirmed.
-  const maxMessageBytes = Math.max(1_048_576, config.maxBodyBytes * 2 + 4_096);
+  // Room for the largest broadcast a client may send (its data is the body's message, carried as it is).
+  const maxMessageBytes = Math.max(1_048_576, config.maxBodyBytes + 1_024);
   return new AmqpEventBus(
     { url: config.amqpUrl, exchange: config.amqpExchange, maxMessageBytes },
     logger,
     ctx.get(Metrics),
   );
+}
+
+function createBroadcast(ctx: ResolutionContext): BroadcastMessage {
+  const state = ctx.get(RunState);
+  const parts = {
+    publisher: ctx.get(TOKENS.EventPublisher),
+    ids: ctx.get(TOKENS.IdGenerator),
+    clock: ctx.get(TOKENS.Clock),
+    ledger: ctx.get(IdempotencyLedger),
+    keyed: ctx.get(KeyedPublishes),
+  };
+  return new BroadcastMessage(parts, {
+    privateAllowed: ctx.get(TOKENS.TokenVerifier) !== undefined,
+    echoThroughBus: false,
+    echoTimeoutMs: ECHO_TIMEOUT_MS,
+    accepting: () => state.accepting,
+  });
 }
 
 function createRateSource(config: Config, ctx: ResolutionContext): RateSource | undefined {
@@ -137,27 +227,43 @@ function createFeed(ctx: ResolutionContext): RateFeed {
 
 function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
   const metrics = ctx.get(Metrics);
-  const bus = ctx.get(TOKENS.EventBus);
-  const source = ctx.get(TOKENS.RateSource);
+  const logger = ctx.get(TOKENS.Logger);
+  const state = ctx.get(RunState);
+  const verifier = ctx.get(TOKENS.TokenVerifier);
   const observeRequest: RequestObserver = (method, route, status) =>
     metrics.httpRequests.inc({ method, route, status });
-  const handle = servesStreams(config) ? streamHandler(ctx.get(Subscribe), config) : undefined;
+  const onBug = (error: unknown): void => logger.error({ err: error }, 'stream handshake failed');
+  const options = {
+    ...config,
+    directWrites: config.fanOut === 'direct',
+    verifier,
+  };
+  const handle = servesStreams(config)
+    ? streamHandler({ authenticate: ctx.get(AuthenticateSubscriber), subscribe: ctx.get(Subscribe), options, onBug })
+    : undefined;
   const app = createApp({
-    logger: ctx.get(TOKENS.Logger),
+    logger,
     observeRequest,
-    ops: {
-      // SPEC.md: a stream server is ready when its bus is; only a fetcher also answers for its rates.
-      readiness: () =>
-        readinessOf([
-          bus.readiness(),
-          ...(config.role === 'fetcher' && source !== undefined ? [source.readiness()] : []),
-        ]),
-      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
-    },
-    streams: handle === undefined ? undefined : { handle, broadcast: ctx.get(BroadcastMessage), options: config },
+    shuttingDown: () => !state.accepting,
+    ops: { readiness: () => readiness(config, ctx), metrics: async () => metricsText(metrics) },
+    streams: handle === undefined ? undefined : { handle, broadcast: ctx.get(BroadcastMessage), options },
   });
-  const logger = ctx.get(TOKENS.Logger);
-  const onError = (error: unknown): void => logger.error({ err: error }, 'stream handshake failed');
-  const fastPath = handle === undefined ? undefined : streamFastPath(handle, observeRequest, onError);
+  const fastPath = handle === undefined ? undefined : streamFastPath(handle, observeRequest, onBug);
   return new HttpServer(app, config.host, config.port, fastPath);
+}
+
+/** SPEC.md: a stream server is ready when its bus is; a fetcher also answers for its rates; nobody from SIGTERM on. */
+function readiness(config: Config, ctx: ResolutionContext): ReturnType<typeof readinessOf> {
+  const source = ctx.get(TOKENS.RateSource);
+  const verifier = ctx.get(TOKENS.TokenVerifier);
+  return readinessOf([
+    ctx.get(RunState).accepting ? { ready: true } : { ready: false, reason: 'shutting down' },
+    ctx.get(TOKENS.EventBus).readiness(),
+    ...(verifier === undefined ? [] : [verifier.readiness()]),
+    ...(config.role === 'fetcher' && source !== undefined ? [source.readiness()] : []),
+  ]);
+}
+
+async function metricsText(metrics: Metrics): Promise<{ contentType: string; body: string }> {
+  return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
 }

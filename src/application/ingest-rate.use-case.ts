@@ -2,13 +2,13 @@ import type { DomainError } from '../domain/errors';
 import { rateData, rateTopic, validateQuote, type RateQuote } from '../domain/rate';
 import { fail, ok, type Result } from '../domain/result';
 import type { Clock } from './ports/clock.port';
-import type { EventBus } from './ports/event-bus.port';
+import type { EventPublisher } from './ports/event-publisher.port';
 import type { IdGenerator } from './ports/id-generator.port';
 
 /** Turns a rate quote into a `rates.<BASE>-<QUOTE>` event and publishes it. */
 export class IngestRate {
   constructor(
-    private readonly bus: EventBus,
+    private readonly publisher: EventPublisher,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
   ) {}
@@ -23,7 +23,8 @@ export class IngestRate {
     if (!valid.ok) return valid;
     const publishedAt = this.clock.now();
     const id = this.ids.next(publishedAt);
-    const published = await this.bus.publish({ id, topic: rateTopic(quote), data: rateData(quote), publishedAt });
+    const event = { id, topic: rateTopic(quote), data: rateData(quote), publishedAt, private: false };
+    const published = await this.publisher.publish(event);
     return published.ok ? ok({ id }) : fail(published.error);
   }
 }

@@ -1,42 +1,62 @@
+import { Audience } from '../domain/audience';
 import type { Broker } from '../domain/broker';
-import type { DomainError } from '../domain/errors';
+import { unavailable, type DomainError } from '../domain/errors';
+import type { Grant } from '../domain/grant';
 import { fail, ok, type Result } from '../domain/result';
+import type { Subscriber } from '../domain/subscriber';
 import type { EventSink } from '../domain/subscription';
 import { TopicSelection } from '../domain/topic-selection';
+import { parseStart, type StartQuery } from './replay-start';
 
-export interface SubscribeInput {
+export interface SubscribeInput extends StartQuery {
+  /** The subscriber's verified grant; undefined for an anonymous subscriber. */
+  readonly grant: Grant | undefined;
   /** `topic` query values; none means every event. */
   readonly topics: readonly string[];
-  /** From the Last-Event-ID header or query; empty means none. */
-  readonly lastEventId?: string | undefined;
-  /** Opens the client's stream, once the subscription is accepted, and returns where its events go. */
+  /** Opens the client's stream, once the subscription is certain, and returns where its events go. */
   readonly open: () => EventSink;
+}
+
+export interface SubscribeLimits {
+  readonly maxClients: number;
+  readonly historySize: number;
+  /** False from shutdown on. */
+  readonly accepting: () => boolean;
 }
 
 /** Cancels a subscription (the client went away). Safe to call twice. */
 export type Unsubscribe = () => void;
 
-/** Opens a live subscription for one client, resuming after its last event id. */
+/** Opens a live subscription for one client, with its replay first. */
 export class Subscribe {
   constructor(
     private readonly broker: Broker,
-    private readonly maxClients: number,
+    private readonly limits: SubscribeLimits,
   ) {}
 
   /**
-   * Parses the topic filters before anything is registered (`invalid-input`),
-   * refuses past the client limit (`too-many-clients`), then registers the sink
-   * and replays what followed `lastEventId` (a reset first when the history no
-   * longer holds it).
+   * Checks the query (`invalid-input`), then whether this replica takes the stream now (`unavailable`:
+   * shutdown, capacity, or too many replays from the bus's log), then registers it, opening its stream.
+   * Private events reach it only where its grant covers their topic.
    */
   execute(input: SubscribeInput): Result<Unsubscribe, DomainError> {
-    const selection = TopicSelection.parse(input.topics);
-    if (!selection.ok) return selection;
-    if (this.broker.size >= this.maxClients) {
-      return fail({ code: 'too-many-clients', message: `this server already holds ${this.maxClients} streams` });
+    const topics = TopicSelection.parse(input.topics);
+    if (!topics.ok) return topics;
+    const start = parseStart(input, this.limits.historySize);
+    if (!start.ok) return start;
+    if (!this.limits.accepting()) return fail(unavailable('shutdown', 'this server is shutting down'));
+    if (this.broker.size >= this.limits.maxClients) {
+      return fail(unavailable('capacity', `this server already holds ${this.limits.maxClients} streams`));
     }
-    const lastEventId = input.lastEventId === '' ? undefined : input.lastEventId;
-    const subscription = this.broker.subscribe(selection.value, input.open(), lastEventId);
-    return ok(() => this.broker.unsubscribe(subscription));
+    const audience = new Audience(topics.value, input.grant?.subscribe);
+    const subscribed = this.broker.subscribe({
+      audience,
+      start: start.value,
+      expiresAt: input.grant?.expiresAt,
+      open: input.open,
+    });
+    if (subscribed === 'busy') return fail(unavailable('busy', 'too many replays from the bus are running'));
+    const subscriber: Subscriber = subscribed;
+    return ok(() => this.broker.unsubscribe(subscriber));
   }
 }

@@ -1,162 +1,226 @@
+import type { Audience } from './audience';
+import type { BrokerParts, BrokerSettings, SubscribeRequest } from './broker-parts';
+import { CatchUp } from './catch-up';
+import type { Entry } from './entry';
 import { EventHistory } from './event-history';
-import { oneByOne, type FanOut } from './fan-out';
+import { Expiries } from './expiries';
 import { joinFrames } from './frames';
+import { jsonTextOf } from './json-text';
+import { LatestEvents } from './latest-events';
+import { planReplay } from './replay-plan';
 import type { StreamEvent } from './stream-event';
-import type { Delivery, EventSink, Frame } from './subscription';
-import { TopicGroups, type Group } from './topic-groups';
-import type { TopicSelection } from './topic-selection';
-
-/** Turns an event into its wire bytes; called once per event, whatever the number of clients. */
-export type EventEncoder = (event: StreamEvent) => Frame;
+import { Subscriber, type Group } from './subscriber';
+import type { CloseReason, Delivery, Frame } from './subscription';
+import { TopicGroups } from './topic-groups';
 
 /**
- * Decides when queued events are fanned out: at once, or a little later so a
- * burst shares one write per client. Called once per batch.
- */
-export type FlushScheduler = (flush: () => void) => void;
-
-/** What the Broker reports, so adapters can count it (metrics). Called per event or per batch, never per client. */
-export interface BrokerObserver {
-  published(count: number): void;
-  delivered(frames: number): void;
-  dropped(reason: 'slow'): void;
-}
-
-interface Entry {
-  readonly id: string;
-  readonly event: StreamEvent;
-  readonly frame: Frame;
-}
-
-export interface Subscription {
-  readonly group: Group;
-  readonly sink: EventSink;
-}
-
-const immediately: FlushScheduler = (flush) => flush();
-
-/**
- * The registry of subscriptions, the replay history, and fan-out. Each event is
- * encoded once; each client gets the frames of a batch in one write of bytes
- * shared by its whole group. A sink that overflows is dropped on the spot.
+ * The registry of subscriptions and the fan-out of this replica. Each event is encoded once and kept in the
+ * history; each group of subscribers with one audience gets the frames of a batch in one write per client,
+ * shared by the group. Clients that fall behind are handed to CatchUp, and come back when they have caught up.
  */
 export class Broker {
   private readonly groups = new TopicGroups();
-  private readonly history: EventHistory<Entry>;
+  private readonly history: EventHistory;
+  private readonly latest: LatestEvents;
+  private readonly catchUp: CatchUp;
+  private readonly expiries = new Expiries();
   private queue: StreamEvent[] = [];
   private flushPending = false;
 
   constructor(
-    private readonly encode: EventEncoder,
-    historySize: number,
-    private readonly observer: BrokerObserver,
-    private readonly schedule: FlushScheduler = immediately,
-    private readonly writeAll: FanOut = oneByOne,
+    private readonly parts: BrokerParts,
+    settings: BrokerSettings,
   ) {
-    this.history = new EventHistory<Entry>(historySize);
+    this.history = new EventHistory(settings.historySize, settings.historyBytes);
+    this.latest = new LatestEvents(Math.max(1, Math.floor(settings.historyBytes / 4)));
+    this.catchUp = new CatchUp(settings.catchUp, {
+      caughtUp: (subscriber) => this.caughtUp(subscriber),
+      drop: (subscriber, reason) => this.remove(subscriber, reason),
+      delivered: (events) => events > 0 && parts.observer.delivered(events),
+      failed: (error) => parts.observer.failed('write', error),
+      now: parts.now,
+    });
   }
 
+  /** Open subscriptions. */
   get size(): number {
     return this.groups.size;
   }
 
-  /** Queues `event` for fan-out; the scheduler decides when the queue is flushed. */
-  publish(event: StreamEvent): void {
+  /** Subscriptions that are behind (replaying, or slower than the events). */
+  get behind(): number {
+    return this.catchUp.size;
+  }
+
+  /** Queues an event from the bus for fan-out; the scheduler decides when the queue is flushed. */
+  fanOut(event: StreamEvent): void {
     this.queue.push(event);
     if (this.flushPending) return;
     this.flushPending = true;
-    this.schedule(() => {
+    this.parts.schedule(() => {
       this.flushPending = false;
-      this.flush();
+      try {
+        this.flush();
+      } catch (error) {
+        this.parts.observer.failed('write', error); // a bug: whatever it was, the next batch goes on
+      }
     });
   }
 
   /**
-   * Registers `sink`. With `lastEventId`, first sends what followed it in the
-   * history; an id the history does not hold gets a reset, then the whole
-   * matching history. Replay and registration happen in one synchronous step,
-   * and the queue is flushed first, so the history holds every event published
-   * so far: a new client misses nothing and gets nothing twice.
+   * Registers a subscriber and starts its replay. The queue is flushed first and the replay planned, the
+   * stream opened and the subscriber registered in one synchronous step: it misses nothing, gets nothing twice.
    */
-  subscribe(selection: TopicSelection, sink: EventSink, lastEventId?: string): Subscription {
-    if (this.queue.length > 0) this.flush();
-    const group = this.groups.add(selection, sink);
-    if (lastEventId !== undefined) this.replay(group, sink, lastEventId);
-    return { group, sink };
+  subscribe(request: SubscribeRequest): Subscriber | 'busy' {
+    this.flush();
+    const { history, latest } = this;
+    const { framer, log } = this.parts;
+    const resetFrame = (id: string): Frame =>
+      framer.control('reset', jsonTextOf({ reason: 'history-gap', lastEventId: id }));
+    const logFrame = (event: StreamEvent, audience: Audience): Frame | undefined =>
+      !audience.sees(event.topic, event.private) || this.parts.droppedFromLog?.(event) === true
+        ? undefined
+        : framer.event(event);
+    const sources = planReplay({ history, latest, log, resetFrame, logFrame }, request.audience, request.start);
+    if (sources === 'busy') return 'busy';
+    const subscriber = new Subscriber(request.audience, request.open(), request.expiresAt);
+    if (sources.length > 0) this.catchUp.start(subscriber, sources);
+    this.groups.add(subscriber);
+    if (request.expiresAt !== undefined) this.expiries.add(subscriber, request.expiresAt, this.parts.now());
+    if (sources.length > 0) this.catchUp.resume(subscriber);
+    return subscriber;
   }
 
-  unsubscribe({ group, sink }: Subscription): void {
-    this.groups.remove(group, sink);
+  /** The client went away. Safe to call twice. */
+  unsubscribe(subscriber: Subscriber): void {
+    this.remove(subscriber, undefined);
   }
 
-  /** Lets every sink show it is alive (a heartbeat on streams that sent nothing lately). */
+  /** Lets every live sink show it is alive (a heartbeat on streams that sent nothing lately). */
   keepAlive(): void {
     for (const group of this.groups.all()) {
-      for (const sink of group.sinks) this.settle(group, sink, sink.keepAlive());
+      for (const subscriber of group.live) this.settleLive(subscriber, subscriber.sink.keepAlive());
     }
   }
 
-  /** Delivers what is queued, then ends every subscription (shutdown). */
-  closeAll(): void {
-    this.flush();
-    for (const group of [...this.groups.all()]) {
-      for (const sink of group.sinks) {
-        this.groups.remove(group, sink);
-        sink.close('shutdown');
+  /** Once a second or so: token expiries, and the progress of clients that are behind. */
+  tick(): void {
+    const now = this.parts.now();
+    for (const due of this.expiries.due(now)) {
+      const { subscriber } = due;
+      if (due.kind === 'close') this.remove(subscriber, 'expired');
+      else if (subscriber.expiresAt !== undefined) {
+        const exp = Math.floor(subscriber.expiresAt / 1000);
+        this.send(subscriber, this.parts.framer.control('auth-expiring', jsonTextOf({ exp })));
       }
     }
+    this.catchUp.tick();
+  }
+
+  /** Events were lost on the bus before this replica could read them: every stream is told. */
+  signalGap(): void {
+    const frame = this.parts.framer.control('reset', jsonTextOf({ reason: 'stream-gap' }));
+    for (const group of [...this.groups.all()]) {
+      for (const subscriber of [...group.live, ...group.behind]) this.send(subscriber, frame);
+    }
+  }
+
+  /** Ends up to `count` subscriptions (delivering what is queued first); returns how many are left. */
+  closeSome(count: number, reason: CloseReason): number {
+    this.flush();
+    let left = count;
+    for (const group of [...this.groups.all()]) {
+      for (const subscriber of [...group.live, ...group.behind]) {
+        if (left <= 0) return this.size;
+        this.remove(subscriber, reason);
+        left -= 1;
+      }
+    }
+    return this.size;
   }
 
   private flush(): void {
     if (this.queue.length === 0) return;
     const events = this.queue;
     this.queue = [];
-    const framesByGroup = new Map<Group, Frame[]>();
+    const batches = new Map<Group, Entry[]>();
     let fresh = 0;
     for (const event of events) {
-      if (this.history.has(event.id)) continue; // a redelivery
+      const entry = this.admit(event);
+      if (entry === undefined) continue;
       fresh += 1;
-      const frame = this.encode(event);
-      this.history.append({ id: event.id, event, frame });
-      for (const group of this.groups.matching(event.topic)) {
-        const frames = framesByGroup.get(group);
-        if (frames === undefined) framesByGroup.set(group, [frame]);
-        else frames.push(frame);
+      for (const group of this.groups.matching(entry.topic, entry.private)) {
+        const batch = batches.get(group);
+        if (batch === undefined) batches.set(group, [entry]);
+        else batch.push(entry);
       }
     }
-    this.observer.published(fresh);
-    let sent = 0;
-    for (const [group, frames] of framesByGroup) sent += this.fanOut(group, joinFrames(frames)) * frames.length;
-    if (sent > 0) this.observer.delivered(sent);
-  }
-
-  /**
-   * The hot loop: one write of the same bytes per client of the group. Returns
-   * the clients written to; the ones that failed are dropped once it is over.
-   */
-  private fanOut(group: Group, frame: Frame): number {
-    const failures: [EventSink, Delivery][] = [];
-    const sent = this.writeAll(frame, group.sinks, (sink, delivery) => failures.push([sink, delivery]));
-    for (const [sink, delivery] of failures) this.settle(group, sink, delivery);
-    return sent;
-  }
-
-  private replay(group: Group, sink: EventSink, lastEventId: string): void {
-    const { found, entries } = this.history.after(lastEventId);
-    if (!found && !this.settle(group, sink, sink.reset())) return;
-    const frames = entries.filter((e) => group.selection.matches(e.event.topic)).map((e) => e.frame);
-    if (frames.length === 0) return;
-    if (this.settle(group, sink, sink.deliver(joinFrames(frames)))) this.observer.delivered(frames.length);
-  }
-
-  /** Drops a sink whose delivery failed; true when it is still subscribed. */
-  private settle(group: Group, sink: EventSink, delivery: Delivery): boolean {
-    if (delivery === 'sent') return true;
-    if (!this.groups.remove(group, sink)) return false;
-    if (delivery === 'overflow') {
-      sink.close('slow');
-      this.observer.dropped('slow');
+    if (fresh > 0) this.parts.observer.fannedOut(fresh);
+    for (const [group, batch] of batches) {
+      try {
+        this.write(group, batch);
+      } catch (error) {
+        this.parts.observer.failed('write', error);
+      }
     }
-    return false;
+  }
+
+  /** Encodes and keeps one event; undefined for a redelivery or an event that cannot be encoded. */
+  private admit(event: StreamEvent): Entry | undefined {
+    if (this.history.has(event.id)) return undefined;
+    try {
+      const frame = this.parts.framer.event(event);
+      const { id, topic } = event;
+      const entry = this.history.append((seq) => ({ seq, id, topic, private: event.private, frame }));
+      this.latest.put(entry);
+      return entry;
+    } catch (error) {
+      this.parts.observer.failed('encode', error);
+      return undefined;
+    }
+  }
+
+  /** The hot loop: one write of the batch's bytes per live client; those behind get the entries queued. */
+  private write(group: Group, batch: readonly Entry[]): void {
+    if (group.live.size > 0) {
+      const short: [Subscriber, Delivery][] = [];
+      const frame = joinFrames(batch.map((entry) => entry.frame));
+      const sent = this.parts.writer(frame, group.live, (subscriber, delivery) => short.push([subscriber, delivery]));
+      for (const [subscriber, delivery] of short) this.settleLive(subscriber, delivery);
+      const delivered = (sent + short.filter(([, d]) => d !== 'closed').length) * batch.length;
+      if (delivered > 0) this.parts.observer.delivered(delivered);
+    }
+    for (const subscriber of [...group.behind]) {
+      for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry.topic);
+    }
+  }
+
+  private send(subscriber: Subscriber, frame: Frame): void {
+    if (subscriber.backlog !== undefined) this.catchUp.push(subscriber, frame);
+    else this.settleLive(subscriber, subscriber.sink.write(frame));
+  }
+
+  private settleLive(subscriber: Subscriber, delivery: Delivery): void {
+    if (delivery === 'sent' || subscriber.backlog !== undefined) return;
+    if (delivery === 'closed') return this.remove(subscriber, undefined);
+    subscriber.group.live.delete(subscriber);
+    subscriber.group.behind.add(subscriber);
+    this.catchUp.fellBehind(subscriber);
+  }
+
+  private caughtUp(subscriber: Subscriber): void {
+    this.catchUp.remove(subscriber);
+    subscriber.group.behind.delete(subscriber);
+    subscriber.group.live.add(subscriber);
+  }
+
+  private remove(subscriber: Subscriber, reason: CloseReason | undefined): void {
+    if (!this.groups.remove(subscriber)) return;
+    subscriber.closed = true;
+    this.catchUp.remove(subscriber);
+    if (subscriber.expiresAt !== undefined) this.expiries.forget();
+    if (reason === undefined) return;
+    subscriber.sink.close(reason);
+    if (reason !== 'shutdown') this.parts.observer.dropped(reason);
   }
 }

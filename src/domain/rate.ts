@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from './result';
 import { invalidInput, type DomainError } from './errors';
-import type { JsonValue } from './stream-event';
+import { jsonTextOf } from './json-text';
+import type { JsonText } from './stream-event';
 import type { Topic } from './topic';
 
 export type RateSourceName = 'coinapi' | 'simulated';
@@ -44,10 +45,11 @@ export function validateQuote(quote: RateQuote): Result<RateQuote, DomainError> 
 }
 
 /** The event data, in CoinAPI's field names so clients written against CoinAPI read it as is. */
-export const rateData = (quote: RateQuote): JsonValue => ({
-  time: quote.time,
-  asset_id_base: quote.base,
-  asset_id_quote: quote.quote,
-  rate: quote.rate,
-  source: quote.source,
-});
+export const rateData = (quote: RateQuote): JsonText =>
+  jsonTextOf({
+    time: quote.time,
+    asset_id_base: quote.base,
+    asset_id_quote: quote.quote,
+    rate: quote.rate,
+    source: quote.source,
+  });

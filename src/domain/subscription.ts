@@ -1,24 +1,29 @@
-/** Bytes of one encoded event, ready for the wire; the Broker never looks inside. */
+/** Bytes of one encoded event or control message, ready for the wire; the Broker never looks inside. */
 export type Frame = Uint8Array;
 
-/** What happened to one frame handed to a sink. */
-export type Delivery = 'sent' | 'overflow' | 'closed';
+/**
+ * What became of a write to a sink. `sent`: the transport took every byte. `queued`: some bytes wait in the
+ * transport (the client is behind: later events go to its backlog until it has caught up). `full`: they
+ * wait and the transport holds all it should: write nothing more until it has flushed. `closed`: gone.
+ */
+export type Delivery = 'sent' | 'queued' | 'full' | 'closed';
 
-export type CloseReason = 'slow' | 'shutdown';
+/** Why the server ended a stream (each is counted). */
+export type CloseReason = 'slow' | 'stalled' | 'memory' | 'shutdown' | 'expired' | 'replay-failed';
 
 /**
- * Where a subscription's events go (one SSE connection). Every method returns at
- * once: a sink queues bytes, it never waits for a client to read them.
+ * Where a subscription's events go (one SSE connection). Every method returns at once: a sink queues
+ * bytes, it never waits for a client to read them.
  */
 export interface EventSink {
-  /** Queues `frame`; `overflow` when the client has too much unread, `closed` when it is gone. */
-  deliver(frame: Frame): Delivery;
-  /** Tells the client that events were missed (the history no longer holds its last id). */
-  reset(): Delivery;
-  /** Shows an idle client that the stream is alive; a no-op when something was sent lately. */
+  /** Writes `frame` (see Delivery); after `close`, answers `closed`. */
+  write(frame: Frame): Delivery;
+  /** Bytes written but not yet taken by the transport. */
+  queuedBytes(): number;
+  /** Calls `flushed` once, when the bytes queued now have left; never if the connection closes first. */
+  whenFlushed(flushed: () => void): void;
+  /** Shows an idle client that the stream is alive; a no-op when something was written lately. */
   keepAlive(): Delivery;
-  /** Ends the connection; after this, deliver answers `closed`. */
+  /** Ends the connection. */
   close(reason: CloseReason): void;
 }
-
-export const HISTORY_GAP = { reason: 'history-gap' } as const;

@@ -1,57 +1,63 @@
-import type { EventSink } from './subscription';
-import type { TopicSelection } from './topic-selection';
+import type { Group, Subscriber } from './subscriber';
 
-/** Clients that asked for the same topics: a topic is matched once for all of them. */
-export interface Group {
-  readonly selection: TopicSelection;
-  readonly sinks: Set<EventSink>;
-}
-
+/** Topics whose matching groups are remembered; past it the one cached longest ago goes. */
 const MAX_CACHED_TOPICS = 4096;
 
+const cacheKey = (topic: string, isPrivate: boolean): string => (isPrivate ? `!${topic}` : topic);
+
 /**
- * The subscription index: sinks grouped by their topic selection, and a cache
- * from a topic to the groups it matches, so fan-out never scans subscriptions.
+ * The subscription index: subscribers grouped by audience, and a cache from a topic (public or private) to
+ * the groups that see it, so a fan-out never scans subscriptions. A new or emptied group updates the cached
+ * lists in place: no client's new selection flushes the cache for everyone.
  */
 export class TopicGroups {
   private readonly groups = new Map<string, Group>();
-  private readonly byTopic = new Map<string, Group[]>();
+  private readonly cache = new Map<string, Group[]>();
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  add(selection: TopicSelection, sink: EventSink): Group {
-    let group = this.groups.get(selection.key);
+  /** Adds `subscriber` to its audience's group (as live, or behind when it has a backlog). */
+  add(subscriber: Subscriber): Group {
+    let group = this.groups.get(subscriber.audience.key);
     if (group === undefined) {
-      group = { selection, sinks: new Set() };
-      this.groups.set(selection.key, group);
-      this.byTopic.clear();
+      group = { audience: subscriber.audience, live: new Set(), behind: new Set() };
+      this.groups.set(group.audience.key, group);
+      for (const [key, found] of this.cache) {
+        if (group.audience.sees(key.startsWith('!') ? key.slice(1) : key, key.startsWith('!'))) found.push(group);
+      }
     }
-    group.sinks.add(sink);
+    subscriber.group = group;
+    (subscriber.backlog === undefined ? group.live : group.behind).add(subscriber);
     this.count += 1;
     return group;
   }
 
-  /** Removes `sink` from `group`; false when it was not there (already removed). */
-  remove(group: Group, sink: EventSink): boolean {
-    if (!group.sinks.delete(sink)) return false;
+  /** Removes `subscriber`; false when it was not there (already removed). */
+  remove(subscriber: Subscriber): boolean {
+    const group = subscriber.group;
+    if (!group.live.delete(subscriber) && !group.behind.delete(subscriber)) return false;
     this.count -= 1;
-    if (group.sinks.size === 0) {
-      this.groups.delete(group.selection.key);
-      this.byTopic.clear();
+    if (group.live.size === 0 && group.behind.size === 0) {
+      this.groups.delete(group.audience.key);
+      for (const found of this.cache.values()) {
+        const at = found.indexOf(group);
+        if (at >= 0) found.splice(at, 1);
+      }
     }
     return true;
   }
 
-  /** The groups whose selection matches `topic`. */
-  matching(topic: string): readonly Group[] {
-    let found = this.byTopic.get(topic);
+  /** The groups that see an event of `topic`. */
+  matching(topic: string, isPrivate: boolean): readonly Group[] {
+    const key = cacheKey(topic, isPrivate);
+    let found = this.cache.get(key);
     if (found === undefined) {
-      found = [...this.groups.values()].filter((g) => g.selection.matches(topic));
-      if (this.byTopic.size >= MAX_CACHED_TOPICS) this.byTopic.clear();
-      this.byTopic.set(topic, found);
+      found = [...this.groups.values()].filter((g) => g.audience.sees(topic, isPrivate));
+      if (this.cache.size >= MAX_CACHED_TOPICS) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, found);
     }
     return found;
   }

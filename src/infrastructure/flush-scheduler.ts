@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { FlushScheduler } from '../domain/broker';
+import type { FlushScheduler } from '../domain/broker-parts';
 
 /**
  * How long events that arrive right after a fan-out wait for company. A sweep

@@ -1,13 +1,14 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { EventHandler } from '../../application/ports/event-bus.port';
+import type { StreamEvent } from '../../domain/stream-event';
+import type { BusListener } from '../../application/ports/bus-listener.port';
 import type { Metrics } from '../metrics/metrics';
 import { decodeEnvelope } from './amqp-envelope';
 
 export interface DeliveryContext {
   readonly channel: Channel;
   readonly maxMessageBytes: number;
-  readonly handlers: readonly EventHandler[];
+  readonly listeners: readonly BusListener[];
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** The broker cancelled the consumer (its queue is gone): the session is no longer consuming. */
@@ -15,7 +16,7 @@ export interface DeliveryContext {
 }
 
 /**
- * The consume callback: decodes, validates, hands the event to every handler,
+ * The consume callback: decodes, validates, hands the event to every listener,
  * then acks. A message that cannot be an event is logged, counted and
  * rejected without requeue (requeueing would only loop it). Never throws: it
  * runs inside amqplib's socket callbacks.
@@ -23,7 +24,7 @@ export interface DeliveryContext {
 export function deliveryHandler(context: DeliveryContext): (message: ConsumeMessage | null) => void {
   return (message) => {
     if (message === null) return context.onCancelled();
-    const decoded = decodeEnvelope(message.content, context.maxMessageBytes);
+    const decoded = decodeEnvelope(message.content, message.properties, context.maxMessageBytes);
     if (decoded.ok) {
       dispatch(context, decoded.event);
       settle(context, () => context.channel.ack(message));
@@ -38,12 +39,12 @@ export function deliveryHandler(context: DeliveryContext): (message: ConsumeMess
   };
 }
 
-function dispatch(context: DeliveryContext, event: Parameters<EventHandler>[0]): void {
-  for (const handler of context.handlers) {
+function dispatch(context: DeliveryContext, event: StreamEvent): void {
+  for (const listener of context.listeners) {
     try {
-      handler(event);
+      listener.event(event);
     } catch (error) {
-      context.logger.error({ err: error, eventId: event.id }, 'event handler failed');
+      context.logger.error({ err: error, eventId: event.id }, 'bus listener failed');
     }
   }
 }

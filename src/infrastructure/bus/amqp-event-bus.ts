@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { BusUnavailable, EventBus, EventHandler } from '../../application/ports/event-bus.port';
+import type { BusListener } from '../../application/ports/bus-listener.port';
+import type { BusUnavailable } from '../../application/ports/event-publisher.port';
 import { READY, type Readiness } from '../../application/ports/readiness';
 import { fail, ok, type Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
@@ -9,6 +10,7 @@ import { encodeEnvelope } from './amqp-envelope';
 import { AmqpReconnector } from './amqp-reconnector';
 import type { BackoffPolicy } from './backoff';
 import { describeError } from './error-message';
+import type { EventBus } from './event-bus';
 
 export interface AmqpBusOptions {
   /** Holds the password: handed to amqplib only, never logged. */
@@ -50,7 +52,7 @@ const DEFAULTS = {
  * loss is simpler to reason about.
  */
 export class AmqpEventBus implements EventBus {
-  private readonly handlers: EventHandler[] = [];
+  private readonly listeners: BusListener[] = [];
   private readonly options: Required<AmqpBusOptions>;
   private reconnector: AmqpReconnector | undefined;
   private closing: Promise<void> | undefined;
@@ -76,9 +78,9 @@ export class AmqpEventBus implements EventBus {
     }
   }
 
-  subscribe(handler: EventHandler): void {
-    if (this.reconnector !== undefined) throw new Error('AmqpEventBus.subscribe must be called before start');
-    this.handlers.push(handler);
+  listen(listener: BusListener): void {
+    if (this.reconnector !== undefined) throw new Error('AmqpEventBus.listen must be called before start');
+    this.listeners.push(listener);
   }
 
   readiness(): Readiness {
@@ -89,9 +91,9 @@ export class AmqpEventBus implements EventBus {
     if (this.reconnector !== undefined || this.closing !== undefined) return;
     const endpoint = describeEndpoint(this.options.url);
     const { backoff, ...settings } = this.options;
-    const { handlers, logger, metrics } = this;
+    const { listeners, logger, metrics } = this;
     const consume =
-      handlers.length === 0 ? undefined : { maxMessageBytes: settings.maxMessageBytes, handlers, logger, metrics };
+      listeners.length === 0 ? undefined : { maxMessageBytes: settings.maxMessageBytes, listeners, logger, metrics };
     this.reconnector = new AmqpReconnector({
       settings: { ...settings, logger: this.logger, consume },
       backoff,

@@ -1,31 +1,33 @@
 import type { Logger } from 'pino';
-import type { BusUnavailable, EventBus, EventHandler } from '../../application/ports/event-bus.port';
+import type { BusListener } from '../../application/ports/bus-listener.port';
+import type { BusUnavailable } from '../../application/ports/event-publisher.port';
 import { READY, type Readiness } from '../../application/ports/readiness';
 import { ok, type Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
+import type { EventBus } from './event-bus';
 
 /**
- * The single-replica bus: publishing hands the event straight to the
- * subscribers of this process, before the publish resolves.
+ * The single-replica bus: publishing hands the event straight to the listeners of this process, before the
+ * publish resolves.
  */
 export class InMemoryEventBus implements EventBus {
-  private readonly handlers: EventHandler[] = [];
+  private readonly listeners: BusListener[] = [];
 
   constructor(private readonly logger: Logger) {}
 
   publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
-    for (const handler of this.handlers) {
+    for (const listener of this.listeners) {
       try {
-        handler(event);
+        listener.event(event);
       } catch (error) {
-        this.logger.error({ err: error, eventId: event.id }, 'event handler failed');
+        this.logger.error({ err: error, eventId: event.id }, 'bus listener failed');
       }
     }
     return Promise.resolve(ok(undefined));
   }
 
-  subscribe(handler: EventHandler): void {
-    this.handlers.push(handler);
+  listen(listener: BusListener): void {
+    this.listeners.push(listener);
   }
 
   readiness(): Readiness {

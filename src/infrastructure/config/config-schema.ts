@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parsePair, type CurrencyPair } from '../../domain/rate';
+import { TopicSelection } from '../../domain/topic-selection';
 
 /** How one environment variable is read: its zod schema over the raw string, and the rule in words. */
 export interface VariableSpec<T> {
@@ -73,6 +74,16 @@ const origins: VariableSpec<'*' | readonly string[]> = {
   allowed: '* or a comma list of origins such as https://example.com',
 };
 
+/** A comma list of topic filters, in the syntax of the stream's `topic` query. */
+const topicFilters: VariableSpec<TopicSelection> = {
+  schema: z.string().transform((raw, ctx) => {
+    const parsed = TopicSelection.of(raw.split(',').map((item) => item.trim()));
+    if (!parsed.ok) return (ctx.addIssue({ code: 'custom', message: parsed.error.message }), z.NEVER);
+    return parsed.value;
+  }),
+  allowed: 'a comma list of topic filters such as rates.*,news',
+};
+
 /** Every variable of SPEC.md with its default, in the order errors are reported. */
 export const VARIABLES = {
   PORT: or(whole(0, 65535), '8181'),
@@ -93,10 +104,14 @@ export const VARIABLES = {
   HEARTBEAT_MS: or(whole(100, MAX_TIMER_MS), '15000'),
   RETRY_MS: or(whole(0, MAX_TIMER_MS), '3000'),
   HISTORY_SIZE: or(whole(0, 1_000_000), '1000'),
+  HISTORY_BYTES: or(whole(1, 2 ** 40), '67108864'),
   MAX_CLIENTS: or(whole(1, 10_000_000), '100000'),
   CLIENT_BUFFER_BYTES: or(whole(1, 1 << 30), '1048576'),
   MAX_BODY_BYTES: or(whole(1, 1 << 30), '65536'),
   LOG_LEVEL: or(oneOf('debug', 'info', 'warn', 'error'), 'info'),
+  SLOW_CLIENTS: or(oneOf('drop', 'conflate'), 'drop'),
+  CONFLATE_TOPICS: or(topicFilters, 'rates.*'),
+  FANOUT: oneOf('direct', 'stream'),
   FANOUT_THREADS: whole(0, 16),
 } satisfies Record<string, VariableSpec<unknown>>;
 

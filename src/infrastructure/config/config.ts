@@ -1,31 +1,41 @@
-import type { CurrencyPair } from '../../domain/rate';
+import type { ParsedVariables } from './config-schema';
 
-export type Role = 'server' | 'fetcher' | 'all';
-export type RateSourceKind = 'coinapi' | 'simulated' | 'off';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Role = ParsedVariables['ROLE'];
+export type LogLevel = ParsedVariables['LOG_LEVEL'];
+export type RateSourceKind = NonNullable<ParsedVariables['RATE_SOURCE']>;
 
-/** The validated configuration; see the table in SPEC.md and the README. */
-export interface Config {
-  readonly port: number;
-  readonly host: string;
-  readonly role: Role;
-  readonly amqpUrl: string | undefined;
-  readonly amqpExchange: string;
-  readonly rateSource: RateSourceKind;
-  readonly coinApiKey: string | undefined;
-  readonly coinApiUrl: string;
-  readonly ratePairs: readonly CurrencyPair[];
-  readonly rateIntervalMs: number;
-  readonly publishToken: string | undefined;
-  /** `*` for any origin, else the exact origins allowed. */
-  readonly corsOrigins: '*' | readonly string[];
-  readonly heartbeatMs: number;
-  readonly retryMs: number;
-  readonly historySize: number;
-  readonly maxClients: number;
-  readonly clientBufferBytes: number;
-  readonly maxBodyBytes: number;
-  readonly logLevel: LogLevel;
-  /** Helper threads that share each large fan-out with the main thread; undefined: one fewer than the CPUs, at most 3. */
-  readonly fanOutThreads: number | undefined;
+/** The validated configuration (see the table in SPEC.md and the README): one field per variable. */
+export type Config = ReturnType<typeof toConfig>;
+
+/** Names the parsed variables for the code; their types come from the schema in config-schema.ts. */
+export function toConfig(v: ParsedVariables, rateSource: RateSourceKind) {
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    role: v.ROLE,
+    amqpUrl: v.AMQP_URL,
+    amqpExchange: v.AMQP_EXCHANGE,
+    rateSource,
+    coinApiKey: v.COIN_API_KEY,
+    coinApiUrl: v.COINAPI_URL.replace(/\/+$/, ''),
+    ratePairs: v.RATE_PAIRS,
+    rateIntervalMs: v.RATE_INTERVAL_MS,
+    publishToken: v.PUBLISH_TOKEN,
+    /** `*` for any origin, else the exact origins allowed. */
+    corsOrigins: v.CORS_ORIGINS,
+    heartbeatMs: v.HEARTBEAT_MS,
+    retryMs: v.RETRY_MS,
+    historySize: v.HISTORY_SIZE,
+    historyBytes: v.HISTORY_BYTES,
+    maxClients: v.MAX_CLIENTS,
+    clientBufferBytes: v.CLIENT_BUFFER_BYTES,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    logLevel: v.LOG_LEVEL,
+    /** Topics whose waiting events are conflated for slow clients; undefined with SLOW_CLIENTS=drop. */
+    conflateTopics: v.SLOW_CLIENTS === 'conflate' ? v.CONFLATE_TOPICS : undefined,
+    /** direct: raw writes on stream sockets where they apply (see the README); stream: Node's socket streams. */
+    fanOut: v.FANOUT ?? (process.platform === 'win32' ? 'stream' : 'direct'),
+    /** Helper threads that share each large fan-out with the main thread; undefined: CPUs − 1, at most 3. */
+    fanOutThreads: v.FANOUT_THREADS,
+  } as const;
 }

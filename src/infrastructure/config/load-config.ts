@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import { toConfig, type Config } from './config';
 import { VARIABLES, type ParsedVariables, type VariableName, type VariableSpec } from './config-schema';
 
 /** The configuration is unusable; `message` is the one line to print before exiting with 2. */
@@ -38,28 +38,3 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 }
 
 const hasValue = (raw: string | undefined): boolean => raw !== undefined && raw !== '';
-
-function toConfig(v: ParsedVariables, rateSource: Config['rateSource']): Config {
-  return {
-    port: v.PORT,
-    host: v.HOST,
-    role: v.ROLE,
-    amqpUrl: v.AMQP_URL,
-    amqpExchange: v.AMQP_EXCHANGE,
-    rateSource,
-    coinApiKey: v.COIN_API_KEY,
-    coinApiUrl: v.COINAPI_URL.replace(/\/+$/, ''),
-    ratePairs: v.RATE_PAIRS,
-    rateIntervalMs: v.RATE_INTERVAL_MS,
-    publishToken: v.PUBLISH_TOKEN,
-    corsOrigins: v.CORS_ORIGINS,
-    heartbeatMs: v.HEARTBEAT_MS,
-    retryMs: v.RETRY_MS,
-    historySize: v.HISTORY_SIZE,
-    maxClients: v.MAX_CLIENTS,
-    clientBufferBytes: v.CLIENT_BUFFER_BYTES,
-    maxBodyBytes: v.MAX_BODY_BYTES,
-    logLevel: v.LOG_LEVEL,
-    fanOutThreads: v.FANOUT_THREADS,
-  };
-}

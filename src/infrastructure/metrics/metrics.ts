@@ -1,5 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { BrokerObserver } from '../../domain/broker';
+import type { CloseReason } from '../../domain/subscription';
+
+/** Every reason a stream can be ended by the server, so each series exists from the start. */
+const DROP_REASONS: readonly CloseReason[] = ['slow', 'stalled', 'memory', 'expired', 'replay-failed'];
 
 /** What the fan-out's thread pool tells about itself. */
 export interface SweepStats {
@@ -12,9 +15,10 @@ export interface SweepStats {
  * several services in one process). Hot-path counters are bumped once per
  * event with a count, never once per client.
  */
-export class Metrics implements BrokerObserver {
+export class Metrics {
   readonly registry = new Registry();
   private clientCount: () => number = () => 0;
+  private behindCount: () => number = () => 0;
   private sweeps: SweepStats = { threads: 0, helperWrites: 0 };
   private helperWritesSeen = 0;
 
@@ -65,6 +69,18 @@ export class Metrics implements BrokerObserver {
     name: 'sse_clients_dropped_total',
     help: 'Stream clients disconnected by the server',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly clientsBehind: Gauge = new Gauge({
+    name: 'sse_clients_behind',
+    help: 'Open streams that are behind: replaying, or slower than the events (their events wait in a backlog)',
+    registers: [this.registry],
+    collect: (): void => this.clientsBehind.set(this.behindCount()),
+  });
+  readonly fanOutFailures = new Counter({
+    name: 'sse_fanout_failures_total',
+    help: 'Events (or writes to one client) lost to a bug while encoding or writing them, by stage',
+    labelNames: ['stage'] as const,
     registers: [this.registry],
   });
   readonly busReconnects = new Counter({
@@ -119,28 +135,17 @@ export class Metrics implements BrokerObserver {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    this.clientsDropped.inc({ reason: 'slow' }, 0);
+    for (const reason of DROP_REASONS) this.clientsDropped.inc({ reason }, 0);
   }
 
   /** Where the client gauge reads from (the Broker, once it exists). */
-  countClientsWith(count: () => number): void {
+  countClientsWith(count: () => number, behind: () => number): void {
     this.clientCount = count;
+    this.behindCount = behind;
   }
 
   /** Where the fan-out thread figures are read from (the SweepPool, on a stream server). */
   countSweepsWith(stats: SweepStats): void {
     this.sweeps = stats;
-  }
-
-  published(count: number): void {
-    this.eventsFannedOut.inc(count);
-  }
-
-  delivered(frames: number): void {
-    this.eventsDelivered.inc(frames);
-  }
-
-  dropped(reason: 'slow'): void {
-    this.clientsDropped.inc({ reason });
   }
 }

@@ -6,6 +6,7 @@ import { sendError } from './errors';
 import { broadcastRoute, type BroadcastOptions } from './routes/broadcast.route';
 import { dashboardRoute } from './routes/dashboard.route';
 import { opsRoutes, type OpsOptions } from './routes/ops.route';
+import type { DashboardOptions } from './routes/dashboard.route';
 import type { StreamHandler, StreamOptions } from './routes/stream.handler';
 import { streamRoute } from './routes/stream.route';
 
@@ -14,13 +15,15 @@ export type RequestObserver = (method: string, route: string, status: number) =>
 
 export interface AppDeps {
   readonly logger: Logger;
+  /** True from shutdown on: every answer then closes its connection. */
+  readonly shuttingDown: () => boolean;
   readonly observeRequest: RequestObserver;
   readonly ops: OpsOptions;
   /** Absent for a `fetcher`, which serves only the ops endpoints. */
   readonly streams?: {
     readonly handle: StreamHandler;
     readonly broadcast: BroadcastMessage;
-    readonly options: StreamOptions & BroadcastOptions;
+    readonly options: StreamOptions & BroadcastOptions & DashboardOptions;
   };
 }
 
@@ -35,6 +38,7 @@ export function createApp(deps: AppDeps): Koa {
     dashboardRoute(router, deps.streams.options);
   }
   app.use(errorGuard(deps.logger));
+  app.use(closeWhenShuttingDown(deps.shuttingDown));
   app.use(accounting(deps.observeRequest));
   app.use(jsonFallbacks);
   app.use(router.routes());
@@ -53,6 +57,14 @@ function errorGuard(logger: Logger) {
       if (ctx.respond === false || ctx.headerSent) return;
       sendError(ctx, 500, 'internal error');
     }
+  };
+}
+
+/** Keep-alive connections must not outlive the process: from shutdown on, each answer is the last on its connection. */
+function closeWhenShuttingDown(shuttingDown: () => boolean) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    await next();
+    if (shuttingDown()) ctx.set('Connection', 'close');
   };
 }
 

@@ -17,15 +17,18 @@ export function sendError(ctx: Answer, status: number, message: string, headers:
 
 const STATUS: Readonly<Record<DomainError['code'], number>> = {
   'invalid-input': 400,
+  unauthenticated: 401,
+  forbidden: 403,
   'bus-unavailable': 503,
-  'too-many-clients': 503,
+  unavailable: 503,
 };
 
 /** An expected failure's status and headers. */
 export function domainErrorStatus(error: DomainError): { status: number; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   if (error.code === 'bus-unavailable') headers['Retry-After'] = String(error.retryAfterSeconds);
-  if (error.code === 'too-many-clients') headers['Retry-After'] = '5';
+  if (error.code === 'unavailable') headers['Retry-After'] = '5';
+  if (error.code === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
   return { status: STATUS[error.code], headers };
 }
 

@@ -1,9 +1,20 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type Koa from 'koa';
+import { isStreamSocket } from './sse/stream-socket';
 import type { FastPath } from './routes/stream.fast-path';
 
-/** The listening socket around the Koa app, with a shutdown that never hangs. */
+/** Headers and body must have arrived within this (SPEC.md): a slow or stalled sender is answered 408. */
+export const REQUEST_DEADLINE_MS = 15_000;
+
+/** What Node's parser errors mean to the client, for connections that are not streams. */
+const CLIENT_ERRORS: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Content Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/** The listening socket around the Koa app, with request deadlines and a shutdown that never hangs. */
 export class HttpServer {
   private readonly server: Server;
 
@@ -14,10 +25,23 @@ export class HttpServer {
     fastPath: FastPath = () => false,
   ) {
     const handle = app.callback();
-    // Koa's handler settles its own errors (the app's error guard and 'error' event).
-    this.server = createServer({ noDelay: true, keepAliveTimeout: 5_000 }, (req, res) => {
-      if (!fastPath(req, res)) void handle(req, res);
-    });
+    this.server = createServer(
+      {
+        noDelay: true,
+        keepAliveTimeout: 5_000,
+        headersTimeout: REQUEST_DEADLINE_MS,
+        requestTimeout: REQUEST_DEADLINE_MS,
+        // How often Node checks those deadlines; the default (30 s) would let a stalled sender stay 45 s.
+        connectionsCheckingInterval: 1_000,
+      },
+      (req, res) => {
+        // A request behind a stream on its connection would never be answered: it is not even looked at.
+        if (isStreamSocket(req.socket)) return;
+        // Koa's handler settles its own errors (the app's error guard and 'error' event).
+        if (!fastPath(req, res)) void handle(req, res);
+      },
+    );
+    this.server.on('clientError', onClientError);
   }
 
   listen(): Promise<AddressInfo> {
@@ -50,4 +74,17 @@ export class HttpServer {
     await Promise.race([closed, deadline]);
     clearTimeout(timer);
   }
+}
+
+/**
+ * Bad bytes or a missed deadline on a connection. Node's own handler would write an error response into
+ * whatever the connection carries; a stream's is cut without a word, any other gets its status and closes.
+ */
+function onClientError(error: Error & { code?: string }, socket: Socket): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (!isStreamSocket(socket) && socket.writable && inFlight?.headersSent !== true) {
+    const status = CLIENT_ERRORS[error.code ?? ''] ?? '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  socket.destroy();
 }

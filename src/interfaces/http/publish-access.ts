@@ -1,7 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import type { TokenVerifier } from '../../application/ports/token-verifier.port';
+import type { Grant } from '../../domain/grant';
 
-export type AccessDenied = { readonly status: 401 | 403; readonly message: string };
+/** How publishers prove who they are: PUBLISH_TOKEN, JWTs, or neither (loopback only). */
+export interface PublishPolicy {
+  readonly publishToken: string | undefined;
+  readonly verifier: TokenVerifier | undefined;
+}
+
+/** Allowed (with the JWT grant that limits its topics, if it used one), or why not. */
+export type PublishAccess =
+  | { readonly allowed: true; readonly grant?: Grant | undefined }
+  | { readonly allowed: false; readonly status: 401 | 403; readonly message: string };
+
+/** Headers a proxy adds: a request carrying any of them did not start on this machine, whatever its socket says. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via'] as const;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -19,27 +34,32 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Who may publish. With a token: exactly `Authorization: Bearer <token>`,
- * compared in constant time (over digests, so the length leaks nothing either).
- * Without one: only callers whose socket is on loopback (forwarding headers are
- * not trusted) and that address it by a loopback name: a page whose own name was
- * rebound to 127.0.0.1 (DNS rebinding) sends its own name as Host, and is refused.
+ * Who may publish. Once PUBLISH_TOKEN or a JWT key is set, a bearer token is required from everyone
+ * (loopback included): PUBLISH_TOKEN exactly (compared in constant time, over digests so the length leaks
+ * nothing either) may publish anywhere, a valid JWT where its `sse.publish` claim says. Without either,
+ * only local callers: a loopback socket, a loopback Host (a page whose own name was rebound to 127.0.0.1
+ * sends its own name), and no proxy header (a proxy on this machine would make anyone look local).
  */
-export function checkPublishAccess(
-  token: string | undefined,
-  authorization: string | undefined,
+export async function checkPublishAccess(
+  policy: PublishPolicy,
+  headers: IncomingHttpHeaders,
   remoteAddress: string | undefined,
-  host?: string,
-): AccessDenied | undefined {
-  if (token === undefined) {
-    return isLoopback(remoteAddress) && (host === undefined || isLoopbackHost(host))
-      ? undefined
-      : { status: 403, message: 'broadcast is open to loopback clients only; set PUBLISH_TOKEN to publish remotely' };
+): Promise<PublishAccess> {
+  const { publishToken, verifier } = policy;
+  if (publishToken === undefined && verifier === undefined) {
+    const local =
+      isLoopback(remoteAddress) &&
+      (headers.host === undefined || isLoopbackHost(headers.host)) &&
+      PROXY_HEADERS.every((name) => headers[name] === undefined);
+    if (local) return { allowed: true };
+    return { allowed: false, status: 403, message: 'broadcast is open to local clients only; set PUBLISH_TOKEN' };
   }
   // Everything after the scheme is the token, so a configured token may hold spaces.
-  const match = /^Bearer +(.+)$/i.exec(authorization ?? '');
-  if (match?.[1] === undefined) return { status: 401, message: 'missing bearer token' };
-  return timingSafeEqual(digest(match[1]), digest(token))
-    ? undefined
-    : { status: 401, message: 'invalid bearer token' };
+  const bearer = /^Bearer +(.+)$/i.exec(headers.authorization ?? '')?.[1];
+  if (bearer === undefined) return { allowed: false, status: 401, message: 'missing bearer token' };
+  if (publishToken !== undefined && timingSafeEqual(digest(bearer), digest(publishToken))) return { allowed: true };
+  if (verifier === undefined) return { allowed: false, status: 401, message: 'invalid bearer token' };
+  const verified = await verifier.verify(bearer);
+  if (!verified.ok) return { allowed: false, status: 401, message: verified.error.message };
+  return { allowed: true, grant: verified.value };
 }

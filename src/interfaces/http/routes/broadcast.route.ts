@@ -3,19 +3,22 @@ import type { Context } from 'koa';
 import { is as typeIs } from 'type-is';
 import { z } from 'zod';
 import type { BroadcastMessage } from '../../../application/broadcast-message.use-case';
-import type { JsonValue } from '../../../domain/stream-event';
 import { sendDomainError, sendError } from '../errors';
-import { checkPublishAccess } from '../publish-access';
+import { checkPublishAccess, type PublishPolicy } from '../publish-access';
 import { readJsonBody } from '../read-json-body';
 import { PATHS } from './paths';
 
-export interface BroadcastOptions {
-  readonly publishToken: string | undefined;
+export interface BroadcastOptions extends PublishPolicy {
   readonly maxBodyBytes: number;
 }
 
-const NAME = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Za-z0-9._:-');
-const BODY = z.strictObject({ message: z.json(), topic: NAME.optional(), event: NAME.optional() });
+/** The fields' shapes; their rules (names, reserved events, grants) are the use-case's. */
+const BODY = z.strictObject({
+  message: z.unknown(),
+  topic: z.string().optional(),
+  event: z.string().optional(),
+  private: z.boolean().optional(),
+});
 
 function invalidFields(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
@@ -25,34 +28,38 @@ function invalidFields(body: unknown): string | undefined {
   return parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 }
 
+/** An answer given before the body was read ends the connection, so the rest of it is never read. */
+const CLOSE = { Connection: 'close' };
+
 /**
- * `POST /api/v1/sso/broadcast`. Checks run in SPEC.md's order, the first that
- * fails answers, and nothing is published unless all pass.
+ * `POST /api/v1/sso/broadcast`. Checks run in SPEC.md's order, the first that fails answers, and nothing
+ * is published unless all pass.
  */
 export function broadcastRoute(router: Router, broadcast: BroadcastMessage, options: BroadcastOptions): void {
   router.post(PATHS.broadcast, async (ctx: Context) => {
-    const denied = checkPublishAccess(
-      options.publishToken,
-      ctx.get('Authorization') || undefined,
-      ctx.req.socket.remoteAddress,
-      ctx.req.headers.host,
-    );
-    if (denied !== undefined) {
-      const challenge = denied.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined;
-      return sendError(ctx, denied.status, denied.message, challenge);
+    const access = await checkPublishAccess(options, ctx.req.headers, ctx.req.socket.remoteAddress);
+    if (!access.allowed) {
+      const challenge: Record<string, string> = access.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+      return sendError(ctx, access.status, access.message, { ...challenge, ...CLOSE });
     }
     if (typeIs(ctx.get('Content-Type'), ['application/json']) === false) {
-      return sendError(ctx, 415, 'Content-Type must be application/json');
+      return sendError(ctx, 415, 'Content-Type must be application/json', CLOSE);
     }
-    const body = await readJsonBody(ctx.req, options.maxBodyBytes);
+    // The body holds `message` one level down: it may nest one level more than the message itself.
+    const body = await readJsonBody(ctx.req, options.maxBodyBytes, 1);
     if (!body.ok) {
       if (body.status === 'aborted') return;
-      return sendError(ctx, body.status, body.message, body.status === 413 ? { Connection: 'close' } : {});
+      return sendError(ctx, body.status, body.message, body.status === 413 ? CLOSE : {});
     }
     const problem = invalidFields(body.value);
     if (problem !== undefined) return sendError(ctx, 400, problem);
-    const input = body.value as { message: JsonValue; topic?: string; event?: string };
-    const result = await broadcast.execute(input);
+    const fields = body.value as z.infer<typeof BODY>;
+    const key = ctx.get('Idempotency-Key');
+    const result = await broadcast.execute({
+      ...fields,
+      idempotencyKey: key === '' ? undefined : key,
+      grant: access.grant,
+    });
     if (!result.ok) return sendDomainError(ctx, result.error);
     ctx.status = 202;
     ctx.body = { success: true, code: 202, id: result.value.id };

@@ -24,17 +24,17 @@ export function streamFastPath(
 ): FastPath {
   return (req, res) => {
     if (req.method !== 'GET' || !isStreamUrl(req.url ?? '')) return false;
-    let status: number;
-    try {
-      status = handle(req, res);
-    } catch (error) {
-      // Outside Koa's error guard: a bug here must answer 500, never take the process down.
-      onError(error);
-      status = 500;
-      if (!res.headersSent && !res.writableEnded) writeJsonError(res, 500, 'internal error');
-      else req.socket.destroy();
-    }
-    observe('GET', PATHS.stream, status);
+    handle(req, res).then(
+      (status) => observe('GET', PATHS.stream, status),
+      (error: unknown) => {
+        // Outside Koa's error guard: a bug here must answer 500 (the handler has not begun a stream when
+        // it rejects), never take the process down.
+        onError(error);
+        if (!res.headersSent && !res.writableEnded) writeJsonError(res, 500, 'internal error', { Connection: 'close' });
+        else req.socket.destroy();
+        observe('GET', PATHS.stream, 500);
+      },
+    );
     return true;
   };
 }

@@ -1,59 +1,102 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthenticateSubscriber } from '../../../application/authenticate.use-case';
 import type { Subscribe } from '../../../application/subscribe.use-case';
+import type { DomainError } from '../../../domain/errors';
+import { subscriberToken } from '../auth/subscriber-token';
 import { domainErrorStatus } from '../errors';
 import { writeJsonError } from '../json-error';
 import { chunk } from '../sse/http-chunk';
-import { streamHead } from '../sse/sse-head';
+import { HEARTBEAT_FRAMES } from '../sse/sse-frames';
 import { encodeRetry } from '../sse/sse-encoder';
+import { streamHead } from '../sse/sse-head';
 import { SseSink } from '../sse/sse-sink';
+import { adoptStreamSocket, markStream } from '../sse/stream-socket';
+import { turnAway } from './stream.turn-away';
 
 export interface StreamOptions {
   readonly retryMs: number;
-  readonly clientBufferBytes: number;
   readonly corsOrigins: '*' | readonly string[];
+  /** FANOUT=direct: stream sockets may be written to with plain write(2) calls. */
+  readonly directWrites: boolean;
+  readonly random?: () => number;
 }
 
-/** A stream request answered; the status it got (for request metrics). */
-export type StreamHandler = (req: IncomingMessage, res: ServerResponse) => number;
+export interface StreamDeps {
+  readonly authenticate: AuthenticateSubscriber;
+  readonly subscribe: Subscribe;
+  readonly options: StreamOptions;
+  /** A bug during a handshake: logged; the client gets a 500, or its stream is cut if it had begun. */
+  readonly onBug: (error: unknown) => void;
+}
+
+/** A stream request answered; resolves with the status it got (for request metrics). */
+export type StreamHandler = (req: IncomingMessage, res: ServerResponse) => Promise<number>;
+
+/** Answers that end their connection: a stream request is never followed by another on it. */
+const CLOSE = { Connection: 'close' };
 
 /**
- * The handshake of `GET /api/v1/sso/stream` on bare Node objects. Once the
- * subscription is accepted, the head and the `retry:` line go out in one write
- * and the Broker writes events to the socket through SseSink from then on;
- * `res` is never written to, and nothing per request outlives the handshake
- * but the socket and the sink.
+ * The handshake of `GET /api/v1/sso/stream` on bare Node objects, checked in SPEC.md's order: the token
+ * (401), the query (400), then whether this replica takes the stream now (turned away). Once accepted, the
+ * head and the `retry:` line go out in one write, the socket leaves Node's HTTP server (see
+ * stream-socket.ts), and the Broker writes to it through an SseSink from then on.
  */
-export function streamHandler(subscribe: Subscribe, options: StreamOptions): StreamHandler {
-  return (req, res) => {
+export function streamHandler(deps: StreamDeps): StreamHandler {
+  return async (req, res) => {
     if (res.socket === null) {
-      // Pipelined behind an unfinished response: a stream written to the socket now would cut into it. Node
-      // queues this answer until its turn (never, behind a stream) and stops reading once such answers pile up.
-      writeJsonError(res, 400, 'a stream request cannot be pipelined behind another request on its connection');
+      // Pipelined behind an unfinished response: a stream written to the socket now would cut into it.
+      writeJsonError(res, 400, 'a stream request cannot be pipelined behind another request', CLOSE);
       return 400;
     }
+    markStream(req.socket);
     const query = new URL(req.url ?? '/', 'http://stream').searchParams;
-    const headerId = req.headers['last-event-id'];
-    const result = subscribe.execute({
-      topics: query.getAll('topic'),
-      lastEventId: typeof headerId === 'string' && headerId !== '' ? headerId : (query.get('lastEventId') ?? undefined),
-      open: () => open(req, options),
-    });
-    if (result.ok) {
-      req.socket.once('close', result.value);
-      return 200;
+    const grant = await deps.authenticate.execute(subscriberToken(req.headers, query));
+    if (req.socket.destroyed) return 499;
+    if (!grant.ok) return answer(res, grant.error);
+    const heartbeat = query.get('heartbeat') ?? 'comment';
+    if (heartbeat !== 'comment' && heartbeat !== 'event') {
+      return answer(res, { code: 'invalid-input', message: 'heartbeat must be event or comment' });
     }
-    const { status, headers } = domainErrorStatus(result.error);
-    writeJsonError(res, status, result.error.message, headers);
-    return status;
+    const stream = { opened: false };
+    try {
+      const header = req.headers['last-event-id'];
+      const result = deps.subscribe.execute({
+        grant: grant.value,
+        topics: query.getAll('topic'),
+        lastEventId: typeof header === 'string' && header !== '' ? header : (query.get('lastEventId') ?? undefined),
+        rewind: query.get('rewind') ?? undefined,
+        latest: query.get('latest') ?? undefined,
+        open: () => ((stream.opened = true), open(req, deps.options, HEARTBEAT_FRAMES[heartbeat])),
+      });
+      if (result.ok) {
+        adoptStreamSocket(req, res, result.value);
+        return 200;
+      }
+      if (result.error.code !== 'unavailable') return answer(res, result.error);
+      return turnAway(req, res, result.error.reason, deps.options);
+    } catch (error) {
+      deps.onBug(error);
+      if (stream.opened) req.socket.destroy();
+      else writeJsonError(res, 500, 'internal error', CLOSE);
+      return 500;
+    }
   };
 }
 
-function open(req: IncomingMessage, options: StreamOptions): SseSink {
+function answer(res: ServerResponse, error: DomainError): number {
+  const { status, headers } = domainErrorStatus(error);
+  writeJsonError(res, status, error.message, { ...headers, ...CLOSE });
+  return status;
+}
+
+function open(req: IncomingMessage, options: StreamOptions, heartbeat: Buffer): SseSink {
   const socket = req.socket;
   const chunked = req.httpVersionMajor > 1 || req.httpVersionMinor >= 1;
   const head = streamHead({ chunked, corsOrigins: options.corsOrigins, origin: req.headers.origin });
-  const retry = encodeRetry(options.retryMs);
+  // Spread by ±20 %, so that clients cut at once (a deploy) do not all come back at once.
+  const retryMs = Math.max(0, Math.round(options.retryMs * (0.8 + 0.4 * (options.random ?? Math.random)())));
+  const retry = encodeRetry(retryMs);
   socket.setTimeout(0);
   socket.write(chunked ? Buffer.concat([Buffer.from(head, 'latin1'), chunk(retry)]) : head + retry);
-  return new SseSink(socket, options.clientBufferBytes, chunked);
+  return new SseSink(socket, { chunked, heartbeat, direct: options.directWrites });
 }

@@ -10,13 +10,13 @@ import type { StreamHandler, StreamOptions } from './stream.handler';
  * no Koa context lives as long as the stream) is handed over here.
  */
 export function streamRoute(router: Router, handle: StreamHandler, options: StreamOptions): void {
-  router.get(PATHS.stream, (ctx: Context) => {
+  router.get(PATHS.stream, async (ctx: Context) => {
     if (ctx.method === 'HEAD') {
       ctx.set(streamHeaders({ corsOrigins: options.corsOrigins, origin: ctx.get('Origin') || undefined }));
       ctx.status = 200;
       return;
     }
     ctx.respond = false;
-    ctx.status = handle(ctx.req, ctx.res);
+    ctx.status = await handle(ctx.req, ctx.res);
   });
 }

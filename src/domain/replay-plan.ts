@@ -1,0 +1,69 @@
+import type { Audience } from './audience';
+import type { EventHistory } from './event-history';
+import type { EventLog } from './event-log';
+import type { LatestEvents } from './latest-events';
+import { LogReplay } from './log-replay';
+import { Chain, FramesReplay, HistoryReplay, type ReplaySource } from './replay-source';
+import type { StreamEvent } from './stream-event';
+import type { Frame } from './subscription';
+
+/** Where a new subscription starts: live, after a Last-Event-ID, with the last N events, or the latest per topic. */
+export type ReplayStart =
+  | { readonly kind: 'live' }
+  | { readonly kind: 'after'; readonly id: string }
+  | { readonly kind: 'rewind'; readonly count: number }
+  | { readonly kind: 'latest' };
+
+export interface ReplayParts {
+  readonly history: EventHistory;
+  readonly latest: LatestEvents;
+  readonly log: EventLog | undefined;
+  /** The `reset` frame telling a client that the id it asked for is not held. */
+  readonly resetFrame: (lastEventId: string) => Frame;
+  /** An event read back from the log as this audience gets it; undefined when it must not see it. */
+  readonly logFrame: (event: StreamEvent, audience: Audience) => Frame | undefined;
+}
+
+/**
+ * What a new subscription replays before its live events, as sources that each hold only a position (the
+ * frames are the history's). Made in the same synchronous step as the registration, so nothing published
+ * meanwhile is missed or sent twice. `busy`: the log has too many reads running.
+ */
+export function planReplay(parts: ReplayParts, audience: Audience, start: ReplayStart): ReplaySource[] | 'busy' {
+  const { history } = parts;
+  const head = history.nextSeq;
+  switch (start.kind) {
+    case 'live':
+      return [];
+    case 'latest': {
+      const frames = parts.latest.seenBy(audience).map((entry) => entry.frame);
+      return frames.length === 0 ? [] : [new FramesReplay(frames, frames.length)];
+    }
+    case 'rewind':
+      return [new HistoryReplay(history, audience, rewindStart(history, audience, start.count), head)];
+    case 'after': {
+      const seq = history.seqOf(start.id);
+      if (seq !== undefined) return seq + 1 < head ? [new HistoryReplay(history, audience, seq + 1, head)] : [];
+      const gap = (): ReplaySource[] => [
+        new FramesReplay([parts.resetFrame(start.id)], 0),
+        new HistoryReplay(history, audience, history.oldestSeq, head),
+      ];
+      const read = parts.log?.readAfter(start.id);
+      if (read === undefined) return gap();
+      if (read === 'busy') return 'busy';
+      const fallback = (): ReplaySource => new Chain(gap());
+      return [new LogReplay(read, (event) => parts.logFrame(event, audience), fallback)];
+    }
+  }
+}
+
+/** The seq from which the last `count` events `audience` sees begin. */
+function rewindStart(history: EventHistory, audience: Audience, count: number): number {
+  let seq = history.nextSeq;
+  for (let found = 0; found < count && seq > history.oldestSeq; ) {
+    seq -= 1;
+    const entry = history.at(seq);
+    if (entry !== undefined && audience.sees(entry.topic, entry.private)) found += 1;
+  }
+  return seq;
+}
