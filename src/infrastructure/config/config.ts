@@ -28,4 +28,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Helper threads that share each large fan-out with the main thread; undefined: one fewer than the CPUs, at most 3. */
   readonly fanOutThreads: number | undefined;
+  /** JWT_KEY as given (an HMAC secret or a PEM public key; parseJwtKey reads it); a secret. */
+  readonly jwtKey: string | undefined;
+  /** JWT_JWKS_URL: where the keys come from instead of JWT_KEY (never both). */
+  readonly jwtJwksUrl: string | undefined;
+  readonly jwtIssuer: string | undefined;
+  readonly jwtAudience: string | undefined;
+  /** false: a stream without a valid token is refused (401); needs a JWT key. */
+  readonly anonymous: boolean;
 }
