@@ -1,5 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { CompactSign, exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  CompactSign,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 
 /** A key pair made for one test: the private half signs, the public half is what the hub is given. */
 export interface TestKeyPair {
@@ -11,7 +20,10 @@ export interface TestKeyPair {
   readonly jwk: JWK;
 }
 
-export async function testKeyPair(alg: string, kid = `${alg}-${Math.random().toString(36).slice(2)}`): Promise<TestKeyPair> {
+export async function testKeyPair(
+  alg: string,
+  kid = `${alg}-${Math.random().toString(36).slice(2)}`,
+): Promise<TestKeyPair> {
   const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
   return { alg, privateKey, pem: await exportSPKI(publicKey), jwk: { ...(await exportJWK(publicKey)), kid, alg } };
 }

@@ -11,7 +11,19 @@ import { KeySetUnavailable, tokenError } from './token-error-of';
 import { verifyJwt, type JwtChecks } from './verify-jwt';
 
 /** Every asymmetric JWS algorithm; jose further pins each to the JWK's kty and crv, and refuses `oct` keys. */
-const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 
 export interface JwksSettings {
   /** JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE. */
@@ -111,10 +123,11 @@ export class JwksTokenVerifier implements TokenVerifier {
     }
   }
 
+  /** One background fetch; what it finds after close() is ignored. */
   private fetch(): void {
     void this.keySet.reload().then(
-      () => this.fetched(),
-      (error: unknown) => this.fetchFailed(error),
+      () => this.running && this.fetched(),
+      (error: unknown) => this.running && this.fetchFailed(error),
     );
   }
 

@@ -48,7 +48,9 @@ export function tokenErrorOf(error: unknown): TokenError {
     case errors.JWTClaimValidationFailed.code: {
       const failed = error as errors.JWTClaimValidationFailed;
       const code = failed.reason === 'invalid' ? undefined : CLAIM_CODES[failed.claim];
-      return code === undefined ? tokenError('malformed', `the token "${failed.claim}" claim is invalid`) : tokenError(code);
+      return code === undefined
+        ? tokenError('malformed', `the token "${failed.claim}" claim is invalid`)
+        : tokenError(code);
     }
     default:
       return tokenError('malformed');

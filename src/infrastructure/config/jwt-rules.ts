@@ -6,10 +6,7 @@ import type { ParsedVariables } from './config-schema';
  * usable key, JWT_KEY and JWT_JWKS_URL exclude each other, and ANONYMOUS=false
  * needs one of them. `given` says which were set at all, valid or not.
  */
-export function jwtProblems(
-  v: ParsedVariables,
-  given: { readonly key: boolean; readonly jwksUrl: boolean },
-): string[] {
+export function jwtProblems(v: ParsedVariables, given: { readonly key: boolean; readonly jwksUrl: boolean }): string[] {
   const problems: string[] = [];
   if (v.JWT_KEY !== undefined) {
     const key = parseJwtKey(v.JWT_KEY);

@@ -44,8 +44,7 @@ describe('StaticKeyTokenVerifier', () => {
     all = await signers();
   });
   const signer = (alg: string): Signer => all.find((s) => s.alg === alg)!;
-  const sign = (alg: string, claims: JWTPayload): Promise<string> =>
-    signToken(signer(alg).signingKey, { alg, claims });
+  const sign = (alg: string, claims: JWTPayload): Promise<string> => signToken(signer(alg).signingKey, { alg, claims });
 
   for (const alg of ['HS256', 'ES256', 'EdDSA', 'RS256']) {
     describe(`with a ${alg} key`, () => {
@@ -115,7 +114,8 @@ describe('StaticKeyTokenVerifier', () => {
   });
 
   describe('time claims, with 5 s of clock tolerance', () => {
-    const at = async (claims: JWTPayload): Promise<string> => codeOf(await verifierOf(SECRET).verify(await sign('HS256', claims)));
+    const at = async (claims: JWTPayload): Promise<string> =>
+      codeOf(await verifierOf(SECRET).verify(await sign('HS256', claims)));
 
     it('refuses a token expired more than 5 s ago as expired, and forgives less', async () => {
       expect(await at({ exp: NOW_S - 6 })).to.equal('expired');
@@ -168,7 +168,14 @@ describe('StaticKeyTokenVerifier', () => {
   });
 
   describe('malformed tokens and claims', () => {
-    for (const sse of [{ subscribe: 'news' }, { subscribe: ['news', 'a b'] }, { publish: [42] }, ['news'], 'news', null]) {
+    for (const sse of [
+      { subscribe: 'news' },
+      { subscribe: ['news', 'a b'] },
+      { publish: [42] },
+      ['news'],
+      'news',
+      null,
+    ]) {
       it(`refuses the sse claim ${JSON.stringify(sse)} as claims`, async () => {
         expect(codeOf(await verifierOf(SECRET).verify(await sign('HS256', { sse })))).to.equal('claims');
       });
