@@ -35,6 +35,7 @@ export function tokenErrorOf(error: unknown): TokenError {
   if (error instanceof KeySetUnavailable) return tokenError('no-key');
   // Anything else that is not jose's (a key jose refuses, such as a weak RSA key in a JWKS) is no valid signature.
   if (!(error instanceof errors.JOSEError)) return tokenError('bad-signature');
+  if (error instanceof errors.JWTClaimValidationFailed) return claimError(error);
   switch (error.code) {
     case errors.JWSSignatureVerificationFailed.code:
       return tokenError('bad-signature');
@@ -45,14 +46,15 @@ export function tokenErrorOf(error: unknown): TokenError {
       return tokenError('algorithm');
     case errors.JWTExpired.code:
       return tokenError('expired');
-    case errors.JWTClaimValidationFailed.code: {
-      const failed = error as errors.JWTClaimValidationFailed;
-      const code = failed.reason === 'invalid' ? undefined : CLAIM_CODES[failed.claim];
-      return code === undefined
-        ? tokenError('malformed', `the token "${failed.claim}" claim is invalid`)
-        : tokenError(code);
-    }
     default:
       return tokenError('malformed');
   }
+}
+
+/** A claim that was missing or did not match says which; one of the wrong type makes the token malformed. */
+function claimError(failed: errors.JWTClaimValidationFailed): TokenError {
+  const code = failed.reason === 'invalid' ? undefined : CLAIM_CODES[failed.claim];
+  return code === undefined
+    ? tokenError('malformed', `the token "${failed.claim}" claim is invalid`)
+    : tokenError(code);
 }

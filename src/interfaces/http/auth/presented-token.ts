@@ -25,8 +25,9 @@ export const TOKEN_COOKIE = 'sse_token';
 export function presentedToken(headers: RequestHeaders, target: string): PresentedToken | undefined {
   const authorization = first(headers.authorization);
   if (authorization !== undefined) return { source: 'header', token: bearerOf(authorization) };
-  const fromQuery = queryOf(target).getAll(ACCESS_TOKEN_PARAM);
-  if (fromQuery.length > 0) return { source: 'query', token: fromQuery.length === 1 ? fromQuery[0]! : '' };
+  const [fromQuery, ...more] = queryOf(target).getAll(ACCESS_TOKEN_PARAM);
+  // Twice is ambiguous, so neither is taken.
+  if (fromQuery !== undefined) return { source: 'query', token: more.length === 0 ? fromQuery : '' };
   const cookie = cookieOf(headers.cookie, TOKEN_COOKIE);
   return cookie === undefined ? undefined : { source: 'cookie', token: cookie };
 }
