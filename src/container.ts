@@ -13,6 +13,7 @@ import { Subscribe } from './application/subscribe.use-case';
 import { Broker } from './domain/broker';
 import { writeEachSink, type FanOutWriter } from './domain/fan-out-writer';
 import { IdempotencyLedger } from './domain/idempotency';
+import { createTokenVerifier } from './infrastructure/auth/create-token-verifier';
 import { AmqpEventBus } from './infrastructure/bus/amqp-event-bus';
 import type { EventBus } from './infrastructure/bus/event-bus';
 import { InMemoryEventBus } from './infrastructure/bus/in-memory-event-bus';
@@ -58,8 +59,20 @@ export function createContainer(config: Config): Container {
   c.bind(TOKENS.FlushScheduler).toConstantValue(batchingScheduler());
   c.bind(TOKENS.EventBus).toDynamicValue((ctx) => createBus(config, ctx));
   c.bind(TOKENS.EventPublisher).toDynamicValue((ctx) => countPublished(ctx.get(TOKENS.EventBus), ctx.get(Metrics)));
-  c.bind(TOKENS.TokenVerifier).toConstantValue(undefined);
+  c.bind(TOKENS.TokenVerifier).toDynamicValue((ctx) =>
+    createTokenVerifier(config, {
+      logger: ctx.get(TOKENS.Logger),
+      clock: ctx.get(TOKENS.Clock),
+      onFetchError: () => ctx.get(Metrics).jwksFetchErrors.inc(),
+    }),
+  );
   c.bind(TOKENS.RateSource).toDynamicValue((ctx) => createRateSource(config, ctx));
+  bindCore(c, config);
+  return c;
+}
+
+/** The core and the driving side: broker, use-cases, HTTP, the service. */
+function bindCore(c: Container, config: Config): void {
   c.bind(IdempotencyLedger).toConstantValue(new IdempotencyLedger());
   c.bind(KeyedPublishes).toConstantValue(new KeyedPublishes());
   c.bind(SweepPool).toDynamicValue((ctx) => createSweepPool(config, ctx));
@@ -74,7 +87,7 @@ export function createContainer(config: Config): Container {
     return new Subscribe(ctx.get(Broker), { ...limits, accepting: () => state.accepting });
   });
   c.bind(AuthenticateSubscriber).toDynamicValue(
-    (ctx) => new AuthenticateSubscriber({ verifier: ctx.get(TOKENS.TokenVerifier), anonymous: true }),
+    (ctx) => new AuthenticateSubscriber({ verifier: ctx.get(TOKENS.TokenVerifier), anonymous: config.anonymous }),
   );
   c.bind(BroadcastMessage).toDynamicValue((ctx) => createBroadcast(ctx));
   c.bind(IngestRate).toDynamicValue(
@@ -83,7 +96,6 @@ export function createContainer(config: Config): Container {
   c.bind(RateFeed).toDynamicValue((ctx) => createFeed(ctx));
   c.bind(HttpServer).toDynamicValue((ctx) => createHttpServer(config, ctx));
   c.bind(Service).toDynamicValue((ctx) => createService(config, ctx));
-  return c;
 }
 
 const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
@@ -114,6 +126,7 @@ function createService(config: Config, ctx: ResolutionContext): Service {
     http: ctx.get(HttpServer),
     logger: ctx.get(TOKENS.Logger),
     state: ctx.get(RunState),
+    verifier: ctx.get(TOKENS.TokenVerifier),
     streams,
     feed: ctx.get(TOKENS.RateSource) === undefined ? undefined : ctx.get(RateFeed),
   });

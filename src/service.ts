@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BusListener } from './application/ports/bus-listener.port';
+import type { TokenVerifier } from './application/ports/token-verifier.port';
 import type { RateFeed } from './application/rate-feed';
 import type { RunState } from './application/run-state';
 import type { Broker } from './domain/broker';
@@ -13,6 +14,8 @@ export interface ServiceParts {
   readonly http: HttpServer;
   readonly logger: Logger;
   readonly state: RunState;
+  /** JWT checks (a JWKS is fetched and kept fresh in the background). */
+  readonly verifier?: TokenVerifier | undefined;
   /** The stream side (ROLE server or all). */
   readonly streams?:
     | {
@@ -50,6 +53,7 @@ export class Service {
       this.timers.push(setInterval(() => broker.keepAlive(), heartbeatMs / 2));
       this.timers.push(setInterval(() => broker.tick(), TICK_MS));
     }
+    this.parts.verifier?.start();
     await bus.start();
     const address = await http.listen();
     feed?.start();
@@ -70,6 +74,7 @@ export class Service {
     if (streams !== undefined) await spreadClose(streams.broker);
     for (const timer of this.timers) clearInterval(timer);
     await bus.close();
+    this.parts.verifier?.close();
     await http.drain(closed, DRAIN_GRACE_MS);
     await streams?.sweeps?.close();
     logger.info('stopped');

@@ -25,6 +25,7 @@ export class AuthenticateSubscriber {
       return anonymous ? ok(undefined) : fail({ code: 'unauthenticated', message: 'a token is required' });
     }
     if (verifier === undefined) return ok(undefined);
-    return verifier.verify(token);
+    const verified = await verifier.verify(token);
+    return verified.ok ? verified : fail({ code: 'unauthenticated', message: verified.error.message });
   }
 }

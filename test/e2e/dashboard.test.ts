@@ -19,7 +19,7 @@ const ARGS = [
 ];
 const ENV = { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '200', RETRY_MS: '500' };
 /** A second service, token-protected and left alone by the other tests, for the screenshot. */
-const SHOWCASE_ENV = { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '250', PUBLISH_TOKEN: 'demo-token' };
+const SHOWCASE_ENV = { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '250', PUBLISH_TOKEN: 'demo-publish-token' };
 /** Under test-results/ (ignored by git); `UPDATE_SCREENSHOT=1` refreshes the committed docs/dashboard.png. */
 const SCREENSHOT = path.resolve(
   __dirname,
@@ -177,11 +177,11 @@ describe('dashboard (GET /) in Chromium', function () {
     const publish = (body: Record<string, unknown>) =>
       post(`${showcase!.url}/api/v1/sso/broadcast`, body, {
         'Content-Type': 'application/json',
-        Authorization: 'Bearer demo-token',
+        Authorization: 'Bearer demo-publish-token',
       });
     await publish({ message: 'Deploy 2.4.0 rolled out to both replicas' });
     await publish({ message: { pair: 'ETH/USD', alert: 'moved more than 0.5% in a minute' } });
-    const sent = await page.send('Hello from the dashboard', { event: 'greeting', token: 'demo-token' });
+    const sent = await page.send('Hello from the dashboard', { event: 'greeting', token: 'demo-publish-token' });
     expect(sent.outcome, sent.text).to.equal('ok');
     await eventually(() => page.feedMessage(sent.id ?? ''), 'the named event in the feed');
     await page.page.locator('summary').click();
@@ -198,7 +198,7 @@ describe('dashboard (GET /) in Chromium', function () {
     expect(await page.page.locator('#token-hint').innerText()).to.match(/requires a token/);
     const refused = await page.send('no token');
     expect(refused).to.deep.include({ outcome: 'error', text: 'Refused (401): missing bearer token' });
-    const accepted = await page.send('Maintenance window tonight at 22:00 UTC', { token: 'demo-token' });
+    const accepted = await page.send('Maintenance window tonight at 22:00 UTC', { token: 'demo-publish-token' });
     expect(accepted.outcome, accepted.text).to.equal('ok');
   });
 

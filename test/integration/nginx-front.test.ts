@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { post } from '../support/http';
 import { startNginxFront, type NginxFront } from '../support/nginx-front';
 import { RawSseClient } from '../support/raw-sse-client';
@@ -6,10 +8,26 @@ import { freshExchange, metricValue, ReplicaSet } from '../support/replica-set';
 import { requireNginx } from '../support/require-nginx';
 import { requireRabbitMq } from '../support/require-rabbitmq';
 import type { ServiceProcess } from '../support/service-process';
+import { eventually } from '../support/wait';
 
 const STREAM = '/api/v1/sso/stream';
 const TOKEN = 'nginx-front-test-token';
 const BEARER = { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` };
+
+/** A POST whose Content-Length is over nginx's client_max_body_size: nginx answers 413 and logs it at error level. */
+function postTooLarge(port: number, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: target });
+    req.setHeader('Content-Length', String(2 * 1024 * 1024));
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
 
 describe('the nginx front (deploy/nginx template, Debian nginx) before two replicas', function () {
   this.timeout(20_000);
@@ -82,6 +100,41 @@ describe('the nginx front (deploy/nginx template, Debian nginx) before two repli
     const accepted = await post(`${front!.url}/api/v1/sso/broadcast`, { message: 'with token' }, BEARER);
     expect(accepted.status).to.equal(202);
     expect(accepted.json).to.include({ success: true, code: 202 });
+  });
+
+  it('keeps a query access_token out of every log line: access log, error log, replicas', async () => {
+    const secret = `eyJ0eXAiOiJKV1QifQ.${randomUUID()}.c2ln`;
+    const marker = secret.split('.')[1]!;
+    const streams = [
+      await connect(),
+      await RawSseClient.connect(front!.port, `${STREAM}?topic=news&access_token=${secret}`),
+      await RawSseClient.connect(front!.port, `${STREAM}?access%5Ftoken=${secret}&topic=news`),
+      await RawSseClient.connect(front!.port, `${STREAM}?topic=news.*`),
+    ];
+    clients.push(...streams);
+    await Promise.all(streams.map((c) => c.waitFor((r) => r.retry !== undefined, 5_000, 'the retry line')));
+    // A stream's access log line is written when it ends.
+    streams.forEach((c) => c.close());
+    // An error-level line about a request carries its request line (and so its query) in nginx's error log.
+    expect(await postTooLarge(front!.port, `/api/v1/sso/broadcast?access_token=${secret}`)).to.equal(413);
+
+    const streamLines = (): string[] =>
+      front!
+        .accessLog()
+        .split('\n')
+        .filter((l) => l.includes(`GET ${STREAM}`));
+    await eventually(() => streamLines().length >= 4 && front!.accessLog().includes('" 413 '), 'the access log lines');
+    const log = front!.accessLog();
+    expect(log).to.include(`"GET ${STREAM}?<withheld: access_token> HTTP/1.1" 200`);
+    expect(log).to.include(`"GET ${STREAM}?topic=news.* HTTP/1.1" 200`);
+    expect(log).to.include(`"POST /api/v1/sso/broadcast?<withheld: access_token> HTTP/1.1" 413`);
+    for (const [what, text] of [
+      ['access log', log],
+      ['error log and stderr', front!.output()],
+      ...replicas.map((r, i): [string, string] => [`replica ${i + 1}`, r.output()]),
+    ]) {
+      expect(text, what).not.to.include(marker);
+    }
   });
 
   it('serves the dashboard and the ops endpoints of a replica through /', async () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
@@ -45,6 +45,8 @@ export interface NginxFront {
   readonly url: string;
   /** What nginx wrote to its error log and to stderr. */
   output(): string;
+  /** What nginx wrote to stdout: the template's access log. */
+  accessLog(): string;
   stop(): Promise<void>;
 }
 
@@ -63,20 +65,17 @@ export async function startNginxFront(replicas: readonly [string, string]): Prom
   writeFileSync(siteFile, site);
   writeFileSync(confFile, mainConfig(prefix, siteFile));
   const globals = `daemon off; pid ${path.join(prefix, 'nginx.pid')}; error_log ${errorLog} warn;`;
+  // stdout and stderr are files, as a container's are streams: the template logs to /dev/stdout and
+  // /dev/stderr, which nginx opens by name (a node pipe is a socket, which cannot be opened that way).
+  const stdoutFile = path.join(prefix, 'stdout.log');
+  const stderrFile = path.join(prefix, 'stderr.log');
+  const [stdoutFd, stderrFd] = [openSync(stdoutFile, 'a'), openSync(stderrFile, 'a')];
   const child = spawn(NGINX, ['-e', errorLog, '-p', prefix, '-c', confFile, '-g', globals], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdoutFd, stderrFd],
   });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const output = (): string => {
-    let log = '';
-    try {
-      log = readFileSync(errorLog, 'utf8');
-    } catch {
-      // Not written yet.
-    }
-    return `${stderr}${log}`;
-  };
+  closeSync(stdoutFd);
+  closeSync(stderrFd);
+  const output = (): string => `${readIfThere(stderrFile)}${readIfThere(errorLog)}`;
   const exited = once(child, 'exit');
   const stop = async (): Promise<void> => {
     await stopChild(child, exited);
@@ -88,7 +87,16 @@ export async function startNginxFront(replicas: readonly [string, string]): Prom
     await stop();
     throw error;
   }
-  return { port, url: `http://127.0.0.1:${port}`, output, stop };
+  return { port, url: `http://127.0.0.1:${port}`, output, accessLog: () => readIfThere(stdoutFile), stop };
+}
+
+/** What nginx wrote to `file` so far; nothing if it has not written it yet. */
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Polls `url` until nginx answers it with 200 (a replica behind it is up); fails at once if nginx exits. */

@@ -39,6 +39,23 @@ const url = (protocols: readonly string[]): VariableSpec<string> => ({
 
 const secret: VariableSpec<string> = { schema: z.string(), allowed: 'any text', secret: true };
 
+const text: VariableSpec<string> = { schema: z.string(), allowed: 'any text' };
+
+const bool: VariableSpec<boolean> = {
+  schema: z.enum(['true', 'false']).transform((raw) => raw === 'true'),
+  allowed: 'one of true, false',
+};
+
+/** A bearer token that is neither guessable by length nor mangled by a copy that trims it. */
+const bearerToken: VariableSpec<string> = {
+  schema: z
+    .string()
+    .min(16)
+    .refine((raw) => raw === raw.trim()),
+  allowed: 'at least 16 characters, without leading or trailing whitespace',
+  secret: true,
+};
+
 const pairs: VariableSpec<readonly CurrencyPair[]> = {
   schema: z.string().transform((raw, ctx) => {
     const out: CurrencyPair[] = [];
@@ -99,7 +116,7 @@ export const VARIABLES = {
   COINAPI_URL: or(url(['http:', 'https:']), 'https://rest.coinapi.io'),
   RATE_PAIRS: or(pairs, 'BTC/USD,ETH/USD'),
   RATE_INTERVAL_MS: or(whole(100, MAX_TIMER_MS), '1000'),
-  PUBLISH_TOKEN: secret,
+  PUBLISH_TOKEN: bearerToken,
   CORS_ORIGINS: or(origins, '*'),
   HEARTBEAT_MS: or(whole(100, MAX_TIMER_MS), '15000'),
   RETRY_MS: or(whole(0, MAX_TIMER_MS), '3000'),
@@ -113,6 +130,12 @@ export const VARIABLES = {
   CONFLATE_TOPICS: or(topicFilters, 'rates.*'),
   FANOUT: oneOf('direct', 'stream'),
   FANOUT_THREADS: whole(0, 16),
+  // Checked as a whole by jwtProblems (an HMAC secret or a PEM public key), so the error can say what is wrong.
+  JWT_KEY: secret,
+  JWT_JWKS_URL: url(['http:', 'https:']),
+  JWT_ISSUER: text,
+  JWT_AUDIENCE: text,
+  ANONYMOUS: or(bool, 'true'),
 } satisfies Record<string, VariableSpec<unknown>>;
 
 export type VariableName = keyof typeof VARIABLES;

@@ -37,5 +37,13 @@ export function toConfig(v: ParsedVariables, rateSource: RateSourceKind) {
     fanOut: v.FANOUT ?? (process.platform === 'win32' ? 'stream' : 'direct'),
     /** Helper threads that share each large fan-out with the main thread; undefined: CPUs − 1, at most 3. */
     fanOutThreads: v.FANOUT_THREADS,
+    /** JWT_KEY as given (an HMAC secret or a PEM public key; parseJwtKey reads it); a secret. */
+    jwtKey: v.JWT_KEY,
+    /** JWT_JWKS_URL: where the keys come from instead of JWT_KEY (never both). */
+    jwtJwksUrl: v.JWT_JWKS_URL,
+    jwtIssuer: v.JWT_ISSUER,
+    jwtAudience: v.JWT_AUDIENCE,
+    /** false: a stream without a valid token is refused (401); needs a JWT key. */
+    anonymous: v.ANONYMOUS,
   } as const;
 }

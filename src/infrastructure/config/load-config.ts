@@ -1,4 +1,5 @@
 import { toConfig, type Config } from './config';
+import { jwtProblems } from './jwt-rules';
 import { VARIABLES, type ParsedVariables, type VariableName, type VariableSpec } from './config-schema';
 
 /** The configuration is unusable; `message` is the one line to print before exiting with 2. */
@@ -33,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (v.ROLE === 'fetcher' && !hasValue(env.AMQP_URL)) {
     problems.push('ROLE="fetcher" is invalid without AMQP_URL: its rates would reach no one');
   }
+  problems.push(...jwtProblems(v, { key: hasValue(env.JWT_KEY), jwksUrl: hasValue(env.JWT_JWKS_URL) }));
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return toConfig(v, rateSource);
 }

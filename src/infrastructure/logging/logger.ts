@@ -20,6 +20,7 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
         '*["x-coinapi-key"]',
         '*.coinApiKey',
         '*.publishToken',
+        '*.jwtKey',
         '*.amqpUrl',
       ],
       censor: '<hidden>',

@@ -126,6 +126,11 @@ export class Metrics {
     help: 'Wait before the next rate poll: the interval, or longer while backing off or saving quota',
     registers: [this.registry],
   });
+  readonly jwksFetchErrors = new Counter({
+    name: 'sse_jwks_fetch_errors_total',
+    help: 'Background fetches of JWT_JWKS_URL that failed (the key set held so far stays in use)',
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route and status',

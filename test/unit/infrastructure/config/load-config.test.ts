@@ -36,6 +36,11 @@ const SPEC_DEFAULTS = {
   maxBodyBytes: 65536,
   logLevel: 'info',
   fanOutThreads: undefined,
+  jwtKey: undefined,
+  jwtJwksUrl: undefined,
+  jwtIssuer: undefined,
+  jwtAudience: undefined,
+  anonymous: true,
 };
 
 /** [variable, config field, lowest allowed, highest allowed or undefined]. */
@@ -58,9 +63,12 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     const empty = Object.fromEntries(
-      ['PORT', 'ROLE', 'AMQP_URL', 'RATE_SOURCE', 'CORS_ORIGINS', 'LOG_LEVEL'].map((n) => [n, '']),
+      ['PORT', 'ROLE', 'AMQP_URL', 'RATE_SOURCE', 'CORS_ORIGINS', 'LOG_LEVEL', 'ANONYMOUS', 'JWT_JWKS_URL'].map((n) => [
+        n,
+        '',
+      ]),
     );
-    expect(loadConfig({ ...empty, COIN_API_KEY: '', PUBLISH_TOKEN: '' })).to.deep.equal(SPEC_DEFAULTS);
+    expect(loadConfig({ ...empty, COIN_API_KEY: '', PUBLISH_TOKEN: '', JWT_KEY: '' })).to.deep.equal(SPEC_DEFAULTS);
   });
 
   it('ignores unknown variables', () => {
@@ -148,7 +156,8 @@ describe('loadConfig', () => {
   it('never puts a secret value in an error message', () => {
     const secrets = {
       COIN_API_KEY: 'key-SECRET-1',
-      PUBLISH_TOKEN: 'token-SECRET-2',
+      PUBLISH_TOKEN: 'token-SECRET-2-long-enough',
+      JWT_KEY: 'jwt-SECRET-4',
       AMQP_URL: 'http://user:SECRET-3@host',
     };
     const message = problem({ ...secrets, PORT: 'bad', RATE_SOURCE: 'coinapi', ROLE: 'fetcher' });
@@ -157,7 +166,17 @@ describe('loadConfig', () => {
   });
 
   it('keeps the secret values it loads', () => {
-    const config = loadConfig({ COIN_API_KEY: 'k1', PUBLISH_TOKEN: 't1', AMQP_URL: 'amqps://u:p@h/v' });
-    expect(config).to.include({ coinApiKey: 'k1', publishToken: 't1', amqpUrl: 'amqps://u:p@h/v' });
+    const env = {
+      COIN_API_KEY: 'k1',
+      PUBLISH_TOKEN: 't1'.repeat(8),
+      AMQP_URL: 'amqps://u:p@h/v',
+      JWT_KEY: 'j'.repeat(32),
+    };
+    expect(loadConfig(env)).to.include({
+      coinApiKey: 'k1',
+      publishToken: 't1'.repeat(8),
+      amqpUrl: 'amqps://u:p@h/v',
+      jwtKey: 'j'.repeat(32),
+    });
   });
 });
