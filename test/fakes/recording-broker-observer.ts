@@ -1,25 +1,31 @@
-import type { BrokerObserver } from '../../src/domain/broker';
+import type { BrokerObserver } from '../../src/domain/broker-parts';
+import type { CloseReason } from '../../src/domain/subscription';
 
 /** A BrokerObserver that records every report, in the order the Broker made them. */
 export class RecordingBrokerObserver implements BrokerObserver {
-  publishedCount = 0;
-  /** The `frames` argument of each `delivered` call. */
+  fannedOutCount = 0;
+  /** The `events` argument of each `delivered` call. */
   readonly deliveries: number[] = [];
-  readonly drops: 'slow'[] = [];
+  readonly drops: CloseReason[] = [];
+  readonly failures: ['encode' | 'write', unknown][] = [];
 
   get totalDelivered(): number {
     return this.deliveries.reduce((a, b) => a + b, 0);
   }
 
-  published(count: number): void {
-    this.publishedCount += count;
+  fannedOut(events: number): void {
+    this.fannedOutCount += events;
   }
 
-  delivered(frames: number): void {
-    this.deliveries.push(frames);
+  delivered(events: number): void {
+    this.deliveries.push(events);
   }
 
-  dropped(reason: 'slow'): void {
+  dropped(reason: CloseReason): void {
     this.drops.push(reason);
+  }
+
+  failed(stage: 'encode' | 'write', error: unknown): void {
+    this.failures.push([stage, error]);
   }
 }

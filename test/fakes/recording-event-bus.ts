@@ -1,7 +1,9 @@
-import type { BusUnavailable, EventBus, EventHandler } from '../../src/application/ports/event-bus.port';
+import type { BusListener } from '../../src/application/ports/bus-listener.port';
+import type { BusUnavailable } from '../../src/application/ports/event-publisher.port';
 import { READY, type Readiness } from '../../src/application/ports/readiness';
 import { fail, ok, type Result } from '../../src/domain/result';
 import type { StreamEvent } from '../../src/domain/stream-event';
+import type { EventBus } from '../../src/infrastructure/bus/event-bus';
 
 /** How the fake answers a publish: accept it, refuse it as the port allows, or break the port's promise. */
 export type BusMode = 'accept' | 'unavailable' | 'reject';
@@ -12,13 +14,13 @@ export const BUS_DOWN: BusUnavailable = {
   retryAfterSeconds: 7,
 };
 
-/** An EventBus that records what it accepted and hands it to its subscribers, like the in-memory bus. */
+/** An EventBus that records what it accepted and hands it to its listeners, like the in-memory bus. */
 export class RecordingEventBus implements EventBus {
   /** Events the bus accepted, in order; a refused publish records nothing. */
   readonly published: StreamEvent[] = [];
   /** Every publish attempt, accepted or not. */
   readonly attempts: StreamEvent[] = [];
-  readonly handlers: EventHandler[] = [];
+  readonly listeners: BusListener[] = [];
   mode: BusMode = 'accept';
   started = 0;
   closed = 0;
@@ -28,12 +30,12 @@ export class RecordingEventBus implements EventBus {
     if (this.mode === 'reject') return Promise.reject(new Error('bus exploded (fake)'));
     if (this.mode === 'unavailable') return Promise.resolve(fail(BUS_DOWN));
     this.published.push(event);
-    for (const handler of this.handlers) handler(event);
+    for (const listener of this.listeners) listener.event(event);
     return Promise.resolve(ok(undefined));
   }
 
-  subscribe(handler: EventHandler): void {
-    this.handlers.push(handler);
+  listen(listener: BusListener): void {
+    this.listeners.push(listener);
   }
 
   readiness(): Readiness {
