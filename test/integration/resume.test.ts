@@ -71,15 +71,21 @@ describe('Last-Event-ID resume', () => {
   it('sends a reset without an id, then the whole history, for an id the history no longer holds', async () => {
     const client = await connect(STREAM, { 'Last-Event-ID': ids[0]! });
     await client.waitForEvents(6);
-    expect(client.events[0]).to.deep.equal({ id: undefined, event: 'reset', data: '{"reason":"history-gap"}' });
-    expect(client.body).to.match(/^retry: \d+\n\nevent: reset\ndata: \{"reason":"history-gap"\}\n\nid: /);
+    const data = `{"reason":"history-gap","lastEventId":"${ids[0]!}"}`;
+    expect(client.events[0]).to.deep.equal({ id: undefined, event: 'reset', data });
+    expect(client.body.startsWith(`event: reset\ndata: ${data}\n\nid: `, client.body.indexOf('\n\n') + 2)).to.equal(
+      true,
+    );
     expect(messages(client).slice(0, 5)).to.deep.equal(['m2', 'm3', 'm4', 'm5', 'm6']);
   });
 
   it('treats an id it never saw like one that is too old', async () => {
     const client = await connect(STREAM, { 'Last-Event-ID': 'never-seen' });
     await client.waitForEvents(1);
-    expect(client.events[0]?.event).to.equal('reset');
+    expect(client.events[0]).to.deep.include({
+      event: 'reset',
+      data: '{"reason":"history-gap","lastEventId":"never-seen"}',
+    });
   });
 
   it('treats an empty Last-Event-ID as none: no replay, no reset', async () => {

@@ -1,30 +1,33 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import type { EventId, StreamEvent } from '../../../../src/domain/stream-event';
-import type { Topic } from '../../../../src/domain/topic';
+import type { StreamEvent } from '../../../../src/domain/stream-event';
 import { InMemoryEventBus } from '../../../../src/infrastructure/bus/in-memory-event-bus';
+import { testEvent } from '../../../support/events';
 
-const event: StreamEvent = { id: 'e1' as EventId, topic: 'broadcast' as Topic, data: null, publishedAt: 0 };
+const event = testEvent('e1', { data: null });
+const on = (handle: (e: StreamEvent) => void) => ({ event: handle, gap: () => undefined });
 
 describe('InMemoryEventBus', () => {
-  it('hands an event to every subscribed handler before publish resolves', async () => {
+  it('hands an event to every listener before publish resolves', async () => {
     const bus = new InMemoryEventBus(pino({ level: 'silent' }));
     const seen: string[] = [];
-    bus.subscribe((e) => seen.push(`a:${e.id}`));
-    bus.subscribe((e) => seen.push(`b:${e.id}`));
+    bus.listen(on((e) => seen.push(`a:${e.id}`)));
+    bus.listen(on((e) => seen.push(`b:${e.id}`)));
     const published = bus.publish(event);
     expect(seen).to.deep.equal(['a:e1', 'b:e1']);
     expect(await published).to.deep.equal({ ok: true, value: undefined });
   });
 
-  it('keeps delivering to the other handlers and logs when one throws', async () => {
+  it('keeps delivering to the other listeners and logs when one throws', async () => {
     const lines: string[] = [];
     const bus = new InMemoryEventBus(pino({ level: 'error' }, { write: (line: string) => lines.push(line) }));
     const seen: string[] = [];
-    bus.subscribe(() => {
-      throw new Error('boom');
-    });
-    bus.subscribe((e) => seen.push(e.id));
+    bus.listen(
+      on(() => {
+        throw new Error('boom');
+      }),
+    );
+    bus.listen(on((e) => seen.push(e.id)));
     expect((await bus.publish(event)).ok).to.equal(true);
     expect(seen).to.deep.equal(['e1']);
     expect(lines).to.have.length(1);

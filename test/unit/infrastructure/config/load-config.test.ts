@@ -31,10 +31,13 @@ const SPEC_DEFAULTS = {
   heartbeatMs: 15000,
   retryMs: 3000,
   historySize: 1000,
+  historyBytes: 67108864,
   maxClients: 100000,
   clientBufferBytes: 1048576,
   maxBodyBytes: 65536,
   logLevel: 'info',
+  conflateTopics: undefined,
+  fanOut: 'direct',
   fanOutThreads: undefined,
   jwtKey: undefined,
   jwtJwksUrl: undefined,
@@ -54,6 +57,7 @@ const BOUNDS: [string, keyof typeof SPEC_DEFAULTS, number, number | undefined][]
   ['HISTORY_SIZE', 'historySize', 0, undefined],
   ['RETRY_MS', 'retryMs', 0, undefined],
   ['FANOUT_THREADS', 'fanOutThreads', 0, 16],
+  ['HISTORY_BYTES', 'historyBytes', 1, undefined],
 ];
 
 describe('loadConfig', () => {

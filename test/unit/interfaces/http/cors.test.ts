@@ -7,12 +7,17 @@ describe('corsHeaders', () => {
     expect(corsHeaders('*', undefined)).to.deep.equal({ 'Access-Control-Allow-Origin': '*' });
   });
 
-  it('echoes a listed origin and varies on Origin', () => {
+  it('echoes a listed origin with credentials allowed (EventSource withCredentials) and varies on Origin', () => {
     const allowed = ['https://a.example', 'http://b.example:8080'];
     expect(corsHeaders(allowed, 'http://b.example:8080')).to.deep.equal({
       'Access-Control-Allow-Origin': 'http://b.example:8080',
+      'Access-Control-Allow-Credentials': 'true',
       Vary: 'Origin',
     });
+  });
+
+  it('never allows credentials for any origin (*)', () => {
+    expect(corsHeaders('*', 'https://a.example')).not.to.have.property('Access-Control-Allow-Credentials');
   });
 
   it('leaves the allow header out for an unlisted origin', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { EventId, EventName } from '../../../../../src/domain/stream-event';
+import { json } from '../../../../support/events';
 import {
   encodeComment,
   encodeControl,
@@ -20,25 +21,25 @@ const fieldsOf = (text: string): string[] =>
 describe('sse-encoder', () => {
   describe('encodeEvent', () => {
     it('writes the id line, one data line of JSON and a blank line', () => {
-      expect(encodeEvent({ id: id('01J0'), data: { message: 'hi' } })).to.equal('id: 01J0\ndata: {"message":"hi"}\n\n');
+      expect(encodeEvent({ id: id('01J0'), data: json({ message: 'hi' }) })).to.equal('id: 01J0\ndata: {"message":"hi"}\n\n');
     });
 
     it('writes an event line only when the event is named', () => {
-      expect(encodeEvent({ id: id('7'), name: 'price' as EventName, data: 1 })).to.equal(
+      expect(encodeEvent({ id: id('7'), name: 'price' as EventName, data: json(1) })).to.equal(
         'id: 7\nevent: price\ndata: 1\n\n',
       );
-      expect(encodeEvent({ id: id('7'), name: undefined, data: 1 })).not.to.include('event:');
+      expect(encodeEvent({ id: id('7'), name: undefined, data: json(1) })).not.to.include('event:');
     });
 
     it('encodes null, strings, arrays and nested objects as JSON', () => {
-      expect(encodeEvent({ id: id('1'), data: null })).to.equal('id: 1\ndata: null\n\n');
-      expect(encodeEvent({ id: id('1'), data: 'x' })).to.equal('id: 1\ndata: "x"\n\n');
-      expect(encodeEvent({ id: id('1'), data: [1, { a: [] }] })).to.equal('id: 1\ndata: [1,{"a":[]}]\n\n');
+      expect(encodeEvent({ id: id('1'), data: json(null) })).to.equal('id: 1\ndata: null\n\n');
+      expect(encodeEvent({ id: id('1'), data: json('x') })).to.equal('id: 1\ndata: "x"\n\n');
+      expect(encodeEvent({ id: id('1'), data: json([1, { a: [] }]) })).to.equal('id: 1\ndata: [1,{"a":[]}]\n\n');
     });
 
     it('keeps strings with line breaks on one escaped data line, so nothing can be injected', () => {
       const evil = 'x\n\nid: 666\r\nevent: hijack\rdata: y\n';
-      const text = encodeEvent({ id: id('1'), data: { message: evil } });
+      const text = encodeEvent({ id: id('1'), data: json({ message: evil }) });
       expect(text).to.equal(`id: 1\ndata: {"message":${JSON.stringify(evil)}}\n\n`);
       expect(fieldsOf(text)).to.deep.equal(['id', 'data']);
       expect(text.match(/\n/g)).to.have.length(3);
@@ -46,7 +47,7 @@ describe('sse-encoder', () => {
     });
 
     it('leaves other Unicode line separators inside the data line', () => {
-      const text = encodeEvent({ id: id('1'), data: 'a\u2028b\u2029c\u0085d' });
+      const text = encodeEvent({ id: id('1'), data: json('a\u2028b\u2029c\u0085d') });
       expect(fieldsOf(text)).to.deep.equal(['id', 'data']);
     });
   });
@@ -73,7 +74,7 @@ describe('sse-encoder', () => {
 
   describe('encodeControl', () => {
     it('writes a named event without an id line', () => {
-      expect(encodeControl('reset', { reason: 'history-gap' })).to.equal(
+      expect(encodeControl('reset', json({ reason: 'history-gap' }))).to.equal(
         'event: reset\ndata: {"reason":"history-gap"}\n\n',
       );
     });

@@ -1,17 +1,28 @@
 import { expect } from 'chai';
 import type net from 'node:net';
 import { constants } from 'node:os';
+import { Audience } from '../../../../../../src/domain/audience';
+import { Subscriber } from '../../../../../../src/domain/subscriber';
 import type { Delivery, EventSink } from '../../../../../../src/domain/subscription';
-import { directFanOut, type Sweeper } from '../../../../../../src/interfaces/http/sse/fanout/direct-fan-out';
+import { TopicSelection } from '../../../../../../src/domain/topic-selection';
+import {
+  directFanOutWriter,
+  type Sweeper,
+} from '../../../../../../src/interfaces/http/sse/fanout/direct-fan-out-writer';
 import { UNEXPECTED } from '../../../../../../src/interfaces/http/sse/fanout/fd-write';
 import { SweepPool } from '../../../../../../src/interfaces/http/sse/fanout/sweep-pool';
 import { chunk } from '../../../../../../src/interfaces/http/sse/http-chunk';
+import { HEARTBEAT_FRAMES } from '../../../../../../src/interfaces/http/sse/sse-frames';
 import { SseSink } from '../../../../../../src/interfaces/http/sse/sse-sink';
 import { RecordingSink } from '../../../../../fakes/recording-sink';
 import { fdOf, pairListener, socketPairs, stopReading, type Pair } from '../../../../../support/socket-pair';
 import { eventually } from '../../../../../support/wait';
 
-describe('directFanOut', () => {
+const sinkOf = (socket: net.Socket, chunked = true): SseSink =>
+  new SseSink(socket, { chunked, heartbeat: HEARTBEAT_FRAMES.comment, direct: true });
+const anyone = new Audience(TopicSelection.everything);
+
+describe('directFanOutWriter', () => {
   let listener: net.Server;
   let pairs: Pair[];
   let unexpected: [string, number][][];
@@ -23,7 +34,8 @@ describe('directFanOut', () => {
   /** Runs one fan-out; how many took the frame, and why the others did not. */
   const fanOut = (frame: Uint8Array, sinks: EventSink[], on: Sweeper = new SweepPool(0, () => undefined)) => {
     const failed: Delivery[] = [];
-    const sent = directFanOut(on, (errors) => unexpected.push([...errors]))(frame, new Set(sinks), (_, d) =>
+    const live = new Set(sinks.map((sink) => new Subscriber(anyone, sink)));
+    const sent = directFanOutWriter(on, (errors) => unexpected.push([...errors]))(frame, live, (_, d) =>
       failed.push(d),
     );
     return { sent, failed };
@@ -37,22 +49,22 @@ describe('directFanOut', () => {
   it('writes past the stream to a socket with nothing queued', async () => {
     const [p] = await connect(1);
     const frame = chunk('id: 1\ndata: 1\n\n');
-    expect(fanOut(frame, [new SseSink(p!.server, 1 << 30, true)])).to.deep.equal({ sent: 1, failed: [] });
+    expect(fanOut(frame, [sinkOf(p!.server)])).to.deep.equal({ sent: 1, failed: [] });
     expect(await p!.waitFor(frame.length)).to.deep.equal(frame);
     expect(p!.server.bytesWritten, 'nothing went through the socket stream').to.equal(0);
   });
 
-  it('gets the frame to HTTP/1.0 sockets, sockets with bytes queued and other sinks through deliver, in order', async () => {
+  it('gets the frame to HTTP/1.0 sockets, sockets with bytes queued and other sinks through write, in order', async () => {
     const [plain, queued] = await connect(2);
     const other = new RecordingSink();
-    const queuedSink = new SseSink(queued!.server, 1 << 30, true);
+    const queuedSink = sinkOf(queued!.server);
     queued!.peer.pause();
     const filler = chunk(`data: ${'q'.repeat(1 << 20)}\n\n`);
     let fillerBytes = 0;
-    while (queued!.server.writableLength === 0) fillerBytes += (queuedSink.deliver(filler), filler.length);
+    while (queued!.server.writableLength === 0) fillerBytes += (queuedSink.write(filler), filler.length);
     const frame = chunk('id: 1\ndata: 1\n\n');
-    const sinks = [new SseSink(plain!.server, 1 << 30, false), queuedSink, other];
-    expect(fanOut(frame, sinks)).to.deep.equal({ sent: 3, failed: [] });
+    const sinks = [sinkOf(plain!.server, false), queuedSink, other];
+    expect(fanOut(frame, sinks)).to.deep.equal({ sent: 2, failed: ['full'] });
     expect((await plain!.waitFor(15)).toString()).to.equal('id: 1\ndata: 1\n\n');
     expect(other.frames).to.deep.equal([frame.toString()]);
     queued!.peer.resume();
@@ -60,9 +72,9 @@ describe('directFanOut', () => {
     expect(got.subarray(fillerBytes)).to.deep.equal(frame);
   });
 
-  it('reports a connection that is gone as closed, and one with too much queued as overflow', async () => {
+  it('reports a connection that is gone as closed, and one whose bytes wait as queued or full', async () => {
     const [gone, full] = await connect(2);
-    const goneSink = new SseSink(gone!.server, 1 << 30, true);
+    const goneSink = sinkOf(gone!.server);
     // Node must not read the reset first and close the socket itself.
     stopReading(gone!.server);
     gone!.peer.resetAndDestroy();
@@ -70,14 +82,14 @@ describe('directFanOut', () => {
     await eventually(() => fanOut(frame, [goneSink]).failed.includes('closed'), 'the reset to be seen');
     expect(gone!.server.destroyed).to.equal(true);
     full!.peer.pause();
-    const fullSink = new SseSink(full!.server, 1024, true);
-    await eventually(() => fanOut(frame, [fullSink]).failed.includes('overflow'), 'an overflow');
+    const fullSink = sinkOf(full!.server);
+    await eventually(() => fanOut(frame, [fullSink]).failed.includes('full'), 'the queue to fill');
     expect(unexpected).to.deep.equal([]);
   });
 
   it('drops the clients whose writes failed as no live socket can, and reports how many', async () => {
     const peers = await connect(3);
-    const sinks = peers.map((p) => new SseSink(p.server, 1 << 30, true));
+    const sinks = peers.map((p) => sinkOf(p.server));
     const own = peers.map((p) => fdOf(p.server));
     const frame = chunk('data: 1\n\n');
     const fds = new Int32Array(3);
