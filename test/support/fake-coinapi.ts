@@ -45,9 +45,11 @@ const coinApiTime = (ms: number): string => new Date(ms).toISOString().replace(/
  * following its documented shapes: `GET /v1/exchangerate/{base}/{quote}` and
  * `GET /v1/exchangerate/{base}?filter_asset_id=Q1;Q2`, `X-RateLimit-*` headers,
  * errors as `{"error": "…"}`, 401 for a wrong key, 550 for a pair it has no
- * rate for. A test sets `rates`, or a `script` that answers otherwise; every
- * request is recorded with its headers and times, and the fake counts how
- * many it is answering at once.
+ * rate for. A test sets `rates`, or a `script` that answers otherwise (an
+ * error, a delay, an echo of the key, or a misbehaviour on the wire: no
+ * headers, a trickle, a body that never ends, a huge body); every request is
+ * recorded with its headers, times and body bytes sent, and the fake counts
+ * how many it is answering at once.
  */
 export class FakeCoinApi {
   readonly requests: RecordedRequest[] = [];
