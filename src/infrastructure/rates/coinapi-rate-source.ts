@@ -8,6 +8,7 @@ import { planRequests, type RateRequest } from './coinapi-requests';
 import { readQuotes } from './coinapi-response';
 import { tunablesOf, type CoinApiParts, type CoinApiSettings } from './coinapi-settings';
 import { FetchHealth } from './fetch-health';
+import { KeyMask } from './key-mask';
 import type { FetchProblem } from './fetch-problem';
 import { PollSchedule } from './poll-schedule';
 import { RatePoller } from './rate-poller';
@@ -26,6 +27,7 @@ export class CoinApiRateSource implements RateSource {
   private readonly health: FetchHealth;
   private readonly poller: RatePoller;
   private readonly report: CoinApiReport;
+  private readonly mask: KeyMask;
   private onQuote: QuoteHandler = () => Promise.resolve(false);
 
   constructor(
@@ -35,6 +37,7 @@ export class CoinApiRateSource implements RateSource {
     const tunables = tunablesOf(settings);
     const { intervalMs } = settings;
     this.requests = planRequests(settings.pairs);
+    this.mask = new KeyMask(settings.key);
     const timeoutMs = Math.min(tunables.requestTimeoutMs, Math.floor(intervalMs * 0.8));
     this.client = new CoinApiClient({
       baseUrl: settings.url,
@@ -123,7 +126,7 @@ export class CoinApiRateSource implements RateSource {
   }
 
   private read(index: number, request: RateRequest, body: unknown, now: number): FetchProblem | undefined {
-    const readout = readQuotes(request, body);
+    const readout = readQuotes(request, body, this.mask);
     if (!readout.ok) {
       this.report.request('error');
       this.report.failed(request, readout.error, this.schedule.failed(index, now));
