@@ -84,6 +84,7 @@ export class CoinApiClient {
     const success = status >= 200 && status <= 299;
     const declared = Number(headers.get('content-length') ?? Number.NaN);
     if (success && declared > MAX_BODY_BYTES) {
+      void response.body?.cancel().catch(() => undefined);
       request.abort();
       return tooLarge(headers, `Content-Length ${declared} is over ${MAX_BODY_BYTES} bytes; not read`, now());
     }

@@ -156,6 +156,7 @@ describe('CoinApiClient deadline and body cap', () => {
       quota: { remaining: 7 },
     });
     expect(body.pulled()).to.equal(0);
+    expect(body.cancelled()).to.equal(true);
   });
 
   it('stops reading a 2xx body without Content-Length as soon as it passes 1 MiB, and refuses it', async () => {
