@@ -1,12 +1,27 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { RecordingEventSource } from '../support/event-source-client';
 import { FakeCoinApi, type FakeAnswer } from '../support/fake-coinapi';
 import { spawnService, type ServiceProcess } from '../support/service-process';
+import { eventually } from '../support/wait';
 
 /** Unique enough that finding it anywhere can only mean a leak. */
 const SECRET = 'sekret-7f3a9c2e-coinapi-key-0d41';
 
 type Rate = { asset_id_base: string; asset_id_quote: string; rate: unknown; source: string };
+
+/** Every run of 8 characters of the key, lower-cased: none may show anywhere. */
+const FRAGMENTS = Array.from({ length: SECRET.length - 7 }, (_, at) => SECRET.slice(at, at + 8).toLowerCase());
+const leaks = (text: string): string[] => FRAGMENTS.filter((f) => text.toLowerCase().includes(f));
+
+const HUGE_BYTES = 50_000_000;
+const MIB = 1_048_576;
+
+/** The resident set of process `pid` in bytes (Linux). */
+function rssOf(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
 
 describe('the service process with COIN_API_KEY (npm start against a fake CoinAPI)', () => {
   let fake: FakeCoinApi;
@@ -45,8 +60,11 @@ describe('the service process with COIN_API_KEY (npm start against a fake CoinAP
   it('stays up through 500s, timeouts, malformed JSON (echoing the key) and 429s, and recovers each time', async () => {
     const breakages: FakeAnswer[] = [
       { status: 500, body: { error: `internal error for key ${SECRET}` } },
+      { status: 500, body: { error: `key starts ${SECRET.slice(0, 16)}` } },
       { delayMs: 500 },
       { raw: `{"error": "${SECRET}` },
+      { status: 502, raw: `${'x'.repeat(190)}${SECRET}` },
+      { raw: `{"error": "${SECRET.slice(0, 11)}` },
       { status: 429, headers: { 'Retry-After': '0' }, body: { error: `too many requests for ${SECRET}` } },
     ];
     for (const [index, answer] of breakages.entries()) {
@@ -79,11 +97,65 @@ describe('the service process with COIN_API_KEY (npm start against a fake CoinAP
     expect(proc.child.exitCode).to.equal(null);
   });
 
-  it('never shows the key in its output, /metrics, /readyz or the stream', async () => {
+  it('never shows the key, nor any 8 characters of it, in its output, /metrics, /readyz or the stream', async () => {
     expect(proc.output().length, 'the process did log').to.be.greaterThan(1_000);
-    expect(proc.output()).not.to.include(SECRET);
-    expect(await (await fetch(`${proc.url}/metrics`)).text()).not.to.include(SECRET);
-    expect(await (await fetch(`${proc.url}/readyz`)).text()).not.to.include(SECRET);
-    expect(client.received.map((r) => r.data).join('\n')).not.to.include(SECRET);
+    expect(leaks(proc.output())).to.deep.equal([]);
+    expect(leaks(await (await fetch(`${proc.url}/metrics`)).text())).to.deep.equal([]);
+    expect(leaks(await (await fetch(`${proc.url}/readyz`)).text())).to.deep.equal([]);
+    expect(leaks(client.received.map((r) => r.data).join('\n'))).to.deep.equal([]);
+  });
+});
+
+/**
+ * Memory while CoinAPI sends 50 MB answers: one with Content-Length, one
+ * streamed without. The interval is long (the deadline 4 s), so a client that
+ * read bodies whole would have all the time it needs to buffer them.
+ */
+describe('the service process against 50 MB CoinAPI answers', () => {
+  let fake: FakeCoinApi;
+  let proc: ServiceProcess;
+
+  before(async () => {
+    fake = await FakeCoinApi.start(SECRET);
+    proc = await spawnService({
+      RATE_SOURCE: 'coinapi',
+      COIN_API_KEY: SECRET,
+      COINAPI_URL: fake.url,
+      RATE_INTERVAL_MS: '5000',
+    });
+  });
+
+  after(async () => {
+    await proc.stop('SIGKILL');
+    await fake.close();
+  });
+
+  async function tooLarge(): Promise<number> {
+    const metrics = await (await fetch(`${proc.url}/metrics`)).text();
+    return Number(/^sse_rate_fetch_errors_total\{reason="too-large"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+  }
+
+  it('refuses them without reading them whole, its RSS bounded', async () => {
+    const pid = proc.child.pid!;
+    await eventually(() => fake.requests.filter((r) => r.endedAt !== undefined).length >= 2, 'the first poll');
+    // Before: the peak over 20 samples of the process at rest between polls.
+    let before = 0;
+    let samples = 0;
+    await eventually(() => ((before = Math.max(before, rssOf(pid))), (samples += 1) >= 20), '20 samples');
+    let during = 0;
+    const sampler = setInterval(() => (during = Math.max(during, rssOf(pid))), 10);
+    let answers = 0;
+    fake.script = () => ({ misbehave: { kind: 'huge', bytes: HUGE_BYTES, contentLength: answers++ % 2 === 0 } });
+    try {
+      await eventually(async () => (await tooLarge()) >= 2, 'both answers of the next poll refused', 15_000);
+      await eventually(() => fake.requests.slice(2).every((r) => r.endedAt !== undefined), 'both answers dropped');
+    } finally {
+      clearInterval(sampler);
+    }
+    console.log(
+      `      RSS before ${(before / MIB).toFixed(1)} MiB, during 50 MB answers ${(during / MIB).toFixed(1)} MiB`,
+    );
+    expect(during - before, 'RSS growth while refusing 50 MB answers').to.be.below(32 * MIB);
+    for (const request of fake.requests.slice(2)) expect(request.bytesSent).to.be.below(HUGE_BYTES / 2);
   });
 });

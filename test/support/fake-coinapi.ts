@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { misbehave, type Misbehaviour } from './fake-coinapi-misbehaviour';
 
 /** One request the fake received, as it arrived, and when it was over (answered, or dropped by the client). */
 export interface RecordedRequest {
@@ -11,6 +12,8 @@ export interface RecordedRequest {
   readonly at: number;
   endedAt: number | undefined;
   status: number | undefined;
+  /** Body bytes written to the socket so far. */
+  bytesSent: number;
 }
 
 /** How to answer one request; unset fields fall back to the documented CoinAPI behaviour. */
@@ -23,6 +26,10 @@ export interface FakeAnswer {
   readonly body?: unknown;
   /** Sent as is instead of `body` (malformed JSON, say). */
   readonly raw?: string;
+  /** The body made from the X-CoinAPI-Key the request carried (an upstream that echoes the key, or part of it). */
+  readonly echoKey?: (key: string) => string;
+  /** Sends the answer badly: no headers ever, a trickle, a body that never ends, a huge body (see Misbehaviour). */
+  readonly misbehave?: Misbehaviour;
 }
 
 export type Script = (request: RecordedRequest) => FakeAnswer;
@@ -38,9 +45,11 @@ const coinApiTime = (ms: number): string => new Date(ms).toISOString().replace(/
  * following its documented shapes: `GET /v1/exchangerate/{base}/{quote}` and
  * `GET /v1/exchangerate/{base}?filter_asset_id=Q1;Q2`, `X-RateLimit-*` headers,
  * errors as `{"error": "…"}`, 401 for a wrong key, 550 for a pair it has no
- * rate for. A test sets `rates`, or a `script` that answers otherwise; every
- * request is recorded with its headers and times, and the fake counts how
- * many it is answering at once.
+ * rate for. A test sets `rates`, or a `script` that answers otherwise (an
+ * error, a delay, an echo of the key, or a misbehaviour on the wire: no
+ * headers, a trickle, a body that never ends, a huge body); every request is
+ * recorded with its headers, times and body bytes sent, and the fake counts
+ * how many it is answering at once.
  */
 export class FakeCoinApi {
   readonly requests: RecordedRequest[] = [];
@@ -102,6 +111,7 @@ export class FakeCoinApi {
       at: Date.now(),
       endedAt: undefined,
       status: undefined,
+      bytesSent: 0,
     };
     this.requests.push(record);
     this.inFlight += 1;
@@ -124,10 +134,19 @@ export class FakeCoinApi {
     if (res.destroyed) return;
     const documented = this.documented(record);
     const status = answer.status ?? documented.status;
-    const text = answer.raw ?? JSON.stringify(answer.body ?? documented.body);
+    const key = record.headers['x-coinapi-key'];
+    const echoed = answer.echoKey?.(typeof key === 'string' ? key : '');
+    const text = echoed ?? answer.raw ?? JSON.stringify(answer.body ?? documented.body);
     record.status = status;
-    res.writeHead(status, { 'Content-Type': 'application/json', ...this.quotaHeaders(), ...answer.headers });
+    const headers = { 'Content-Type': 'application/json', ...this.quotaHeaders(), ...answer.headers };
+    if (answer.misbehave !== undefined) {
+      const track = (timer: NodeJS.Timeout): void => void this.timers.add(timer);
+      const sent = (bytes: number): void => void (record.bytesSent += bytes);
+      return misbehave(answer.misbehave, { res, status, headers, text, sent, track });
+    }
+    res.writeHead(status, headers);
     res.end(text);
+    record.bytesSent += Buffer.byteLength(text);
   }
 
   /** What CoinAPI would answer. */

@@ -1,111 +1,100 @@
 import type { Clock } from '../../application/ports/clock.port';
+import { sortAnswer, tooLarge, type FetchOutcome } from './coinapi-answer';
+import { readCapped } from './capped-body';
 import type { FetchProblem } from './fetch-problem';
-import { readQuota, retryAfterMs, type Quota } from './rate-limit-headers';
-
-/** What one request came to; never a thrown error. */
-export type FetchOutcome =
-  | { readonly kind: 'ok'; readonly body: unknown; readonly quota: Quota | undefined }
-  | { readonly kind: 'key-rejected'; readonly problem: FetchProblem; readonly quota: Quota | undefined }
-  | {
-      readonly kind: 'throttled';
-      readonly problem: FetchProblem;
-      readonly retryAfterMs: number | undefined;
-      readonly quota: Quota | undefined;
-    }
-  | { readonly kind: 'failed'; readonly problem: FetchProblem; readonly quota: Quota | undefined }
-  | { readonly kind: 'stopped' };
+import { KeyMask } from './key-mask';
+import { REAL_TIMER, type Timer } from './timer';
 
 export interface CoinApiClientOptions {
   /** COINAPI_URL without a trailing slash. */
   readonly baseUrl: string;
   readonly key: string;
-  /** Whole-request limit: connect, headers and body. */
+  /** The hard deadline of a request: connect, headers and the whole body. */
   readonly timeoutMs: number;
   readonly clock: Clock;
   readonly fetch?: typeof fetch;
+  /** Where the deadline waits; the real timers by default. */
+  readonly timer?: Timer;
 }
 
-/** A CoinAPI answer bigger than this is not an exchange rate. */
-const MAX_BODY_CHARS = 1_000_000;
-const DETAIL_CHARS = 200;
+/** SPEC.md: a CoinAPI answer over 1 MiB is refused without being read whole; an exchange rate is a few hundred bytes. */
+export const MAX_BODY_BYTES = 1_048_576;
+/** An error answer is read only for its message, so only its start is read. */
+const ERROR_BODY_BYTES = 16_384;
+const DETAIL_CHARS = 300;
+/** The abort reason of a request whose deadline passed (a stop or a refused body aborts with another). */
+const DEADLINE_PASSED = Symbol('deadline passed');
 
 /**
  * GETs CoinAPI paths with the key in the `X-CoinAPI-Key` header (never in the
  * URL, and never followed through a redirect to another host) and sorts each
- * answer into an outcome. Every detail it reports has the key blanked out,
- * even where fetch itself put it in an error message.
+ * answer into an outcome. Each request has a hard deadline, kept by a timer
+ * this client holds (not a signal the garbage collector may take): when it
+ * passes, the request is aborted wherever it is, the body included. Bodies
+ * are capped, and every detail it reports has the key masked out.
  */
 export class CoinApiClient {
   private readonly fetch: typeof fetch;
+  private readonly timer: Timer;
+  private readonly mask: KeyMask;
 
   constructor(private readonly options: CoinApiClientOptions) {
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.timer = options.timer ?? REAL_TIMER;
+    this.mask = new KeyMask(options.key);
   }
 
-  /** One request; `stop` aborts it (the outcome is then `stopped`). */
+  /** One request; `stop` aborts it (the outcome is then `stopped`). Resolves by the deadline, whatever the server does. */
   async get(path: string, stop: AbortSignal): Promise<FetchOutcome> {
+    if (stop.aborted) return { kind: 'stopped' };
     const { baseUrl, key, timeoutMs } = this.options;
+    const request = new AbortController();
+    const deadline = this.timer.set(() => request.abort(DEADLINE_PASSED), timeoutMs);
+    const onStop = (): void => request.abort();
+    stop.addEventListener('abort', onStop, { once: true });
     try {
       const response = await this.fetch(`${baseUrl}${path}`, {
         headers: { 'X-CoinAPI-Key': key, Accept: 'application/json' },
         redirect: 'error',
-        signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
+        signal: request.signal,
       });
-      return this.classify(response.status, response.headers, await response.text());
+      return await this.read(response, request);
     } catch (error) {
-      if (stop.aborted) return { kind: 'stopped' };
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      const problem: FetchProblem = timedOut
-        ? { code: 'timeout', detail: `no complete answer within ${timeoutMs} ms` }
-        : { code: 'network', detail: this.scrub(describe(error)) };
-      return { kind: 'failed', problem, quota: undefined };
+      return this.failure(error, stop, request.signal);
+    } finally {
+      this.timer.clear(deadline);
+      stop.removeEventListener('abort', onStop);
     }
   }
 
-  private classify(status: number, headers: Headers, text: string): FetchOutcome {
-    const now = this.options.clock.now();
-    const quota = readQuota(headers, now);
-    const detail = `HTTP ${status}: ${this.scrub(errorText(text))}`;
-    if (status === 401 || status === 403)
-      return { kind: 'key-rejected', problem: { code: 'key-rejected', detail }, quota };
-    if (status === 429) {
-      return {
-        kind: 'throttled',
-        problem: { code: 'throttled', detail },
-        retryAfterMs: retryAfterMs(headers, now),
-        quota,
-      };
-    }
-    if (status < 200 || status > 299) {
-      return { kind: 'failed', problem: { code: status >= 500 ? 'http-5xx' : 'http-4xx', detail }, quota };
-    }
-    if (text.length > MAX_BODY_CHARS) {
-      return { kind: 'failed', problem: { code: 'invalid-response', detail: `${text.length} characters` }, quota };
-    }
-    try {
-      return { kind: 'ok', body: JSON.parse(text) as unknown, quota };
-    } catch {
-      const shown = this.scrub(text.slice(0, DETAIL_CHARS));
-      return { kind: 'failed', problem: { code: 'malformed-json', detail: `not JSON: ${shown}` }, quota };
-    }
+  /** Why a request threw: stopped, past its deadline, or the network (its message masked). */
+  private failure(error: unknown, stop: AbortSignal, request: AbortSignal): FetchOutcome {
+    if (stop.aborted) return { kind: 'stopped' };
+    const problem: FetchProblem =
+      request.reason === DEADLINE_PASSED
+        ? { code: 'timeout', detail: `no complete answer within ${this.options.timeoutMs} ms` }
+        : { code: 'network', detail: this.mask.shown(describe(error), DETAIL_CHARS) };
+    return { kind: 'failed', problem, quota: undefined };
   }
 
-  private scrub(text: string): string {
-    return this.options.key === '' ? text : text.split(this.options.key).join('<hidden>');
-  }
-}
-
-/** CoinAPI's errors are `{"error": "…"}`; anything else is shown as its first characters. */
-function errorText(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && typeof parsed.error === 'string') {
-      return parsed.error.slice(0, DETAIL_CHARS);
+  /** Reads the body under the request's deadline, up to the cap; an answer refused unread is aborted. */
+  private async read(response: Response, request: AbortController): Promise<FetchOutcome> {
+    const { status, headers } = response;
+    const now = (): number => this.options.clock.now();
+    const success = status >= 200 && status <= 299;
+    const declared = Number(headers.get('content-length') ?? Number.NaN);
+    if (success && declared > MAX_BODY_BYTES) {
+      void response.body?.cancel().catch(() => undefined);
+      request.abort();
+      return tooLarge(headers, `Content-Length ${declared} is over ${MAX_BODY_BYTES} bytes; not read`, now());
     }
-  } catch {
-    // not JSON: shown as text below
+    const body = await readCapped(response.body, success ? MAX_BODY_BYTES : ERROR_BODY_BYTES, request.signal);
+    if (body.kind === 'cut') request.abort();
+    if (success && body.kind === 'cut') {
+      return tooLarge(headers, `over ${MAX_BODY_BYTES} bytes; stopped reading there`, now());
+    }
+    return sortAnswer({ status, headers, text: body.bytes.toString('utf8') }, this.mask, now());
   }
-  return text.slice(0, DETAIL_CHARS);
 }
 
 function describe(error: unknown): string {

@@ -1,12 +1,14 @@
 import type { QuoteHandler, RateSource } from '../../application/ports/rate-source.port';
 import type { Readiness } from '../../application/ports/readiness';
 import { describeError } from '../bus/error-message';
-import { CoinApiClient, type FetchOutcome } from './coinapi-client';
+import type { FetchOutcome } from './coinapi-answer';
+import { CoinApiClient } from './coinapi-client';
 import { CoinApiReport } from './coinapi-report';
 import { planRequests, type RateRequest } from './coinapi-requests';
 import { readQuotes } from './coinapi-response';
 import { tunablesOf, type CoinApiParts, type CoinApiSettings } from './coinapi-settings';
 import { FetchHealth } from './fetch-health';
+import { KeyMask } from './key-mask';
 import type { FetchProblem } from './fetch-problem';
 import { PollSchedule } from './poll-schedule';
 import { RatePoller } from './rate-poller';
@@ -25,6 +27,7 @@ export class CoinApiRateSource implements RateSource {
   private readonly health: FetchHealth;
   private readonly poller: RatePoller;
   private readonly report: CoinApiReport;
+  private readonly mask: KeyMask;
   private onQuote: QuoteHandler = () => Promise.resolve(false);
 
   constructor(
@@ -34,6 +37,7 @@ export class CoinApiRateSource implements RateSource {
     const tunables = tunablesOf(settings);
     const { intervalMs } = settings;
     this.requests = planRequests(settings.pairs);
+    this.mask = new KeyMask(settings.key);
     const timeoutMs = Math.min(tunables.requestTimeoutMs, Math.floor(intervalMs * 0.8));
     this.client = new CoinApiClient({
       baseUrl: settings.url,
@@ -41,14 +45,17 @@ export class CoinApiRateSource implements RateSource {
       timeoutMs,
       clock: parts.clock,
       fetch: parts.fetch,
+      timer: parts.timer,
     });
     this.schedule = new PollSchedule({ ...tunables, intervalMs }, this.requests.length, parts.random);
-    this.health = new FetchHealth(tunables.unreadyAfter);
+    const healthPolicy = { unreadyAfter: tunables.unreadyAfter, intervalMs, deadlineMs: timeoutMs };
+    this.health = new FetchHealth(healthPolicy, parts.clock);
     this.report = new CoinApiReport(parts.logger, parts.metrics, parts.clock);
     this.poller = new RatePoller(
       (signal) => this.poll(signal),
       intervalMs,
       (error) => this.bug(error),
+      parts.timer,
     );
   }
 
@@ -72,23 +79,23 @@ export class CoinApiRateSource implements RateSource {
   private async poll(signal: AbortSignal): Promise<number> {
     const { clock, metrics } = this.parts;
     const startedAt = clock.now();
-    let made = 0;
     let succeeded = false;
-    let problem = '';
+    let problem: FetchProblem | undefined;
     for (const index of this.schedule.due(startedAt)) {
       const request = this.requests[index];
       if (request === undefined) continue;
       const answer = await this.client.get(request.path, signal);
       if (answer.kind === 'stopped' || signal.aborted) return 0;
-      made += 1;
       const failure = this.settle(index, request, answer);
       if (failure === undefined) succeeded = true;
-      else problem = `${failure.code}: ${failure.detail}`;
+      else problem = failure;
       if (answer.kind === 'throttled' || answer.kind === 'key-rejected') break;
     }
-    if (made > 0) this.health.polled(succeeded, problem);
+    if (succeeded) this.health.pollSucceeded();
+    else if (problem !== undefined) this.health.pollFailed(problem.code);
     const delay = this.schedule.nextDelay(startedAt, clock.now());
     metrics.ratePollDelay.set(delay / 1000);
+    this.health.finished(delay);
     return delay;
   }
 
@@ -102,7 +109,7 @@ export class CoinApiRateSource implements RateSource {
     switch (answer.kind) {
       case 'key-rejected':
         this.report.request('key-rejected');
-        this.health.keyRejected(answer.problem.detail);
+        this.health.rejectedKey();
         this.report.keyRejected(answer.problem, this.schedule.keyRejected(now));
         return answer.problem;
       case 'throttled':
@@ -119,7 +126,7 @@ export class CoinApiRateSource implements RateSource {
   }
 
   private read(index: number, request: RateRequest, body: unknown, now: number): FetchProblem | undefined {
-    const readout = readQuotes(request, body);
+    const readout = readQuotes(request, body, this.mask);
     if (!readout.ok) {
       this.report.request('error');
       this.report.failed(request, readout.error, this.schedule.failed(index, now));

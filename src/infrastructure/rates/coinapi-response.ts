@@ -3,6 +3,7 @@ import type { RateQuote } from '../../domain/rate';
 import { fail, ok, type Result } from '../../domain/result';
 import type { RateRequest } from './coinapi-requests';
 import type { FetchProblem } from './fetch-problem';
+import type { KeyMask } from './key-mask';
 
 /** `GET /v1/exchangerate/{base}/{quote}`. The values are checked per entry below, so one bad rate spoils only itself. */
 const singleRate = z.object({
@@ -27,6 +28,9 @@ const observation = z.object({
   time: z.string().refine((time) => ISO_TIME.test(time) && !Number.isNaN(Date.parse(time)), 'not an ISO 8601 time'),
 });
 
+/** How many characters of an answer's values a detail shows. */
+const SHOWN_CHARS = 200;
+
 export interface Readout {
   readonly quotes: readonly RateQuote[];
   /** Requested quotes that came back invalid or not at all. */
@@ -39,13 +43,15 @@ type Entry = { readonly asset_id_quote: string; readonly time: unknown; readonly
  * The quotes `request` asked for, read from a parsed CoinAPI answer in either
  * shape. A body of neither shape, or about another base, is `invalid-response`;
  * a requested quote with a bad rate or time is `invalid-rate`, an absent one
- * `missing-quote`. Quotes nobody asked for are ignored.
+ * `missing-quote`. Quotes nobody asked for are ignored. Values from the answer
+ * shown in a detail go through `mask` first (an answer could carry the key anywhere).
  */
-export function readQuotes(request: RateRequest, body: unknown): Result<Readout, FetchProblem> {
+export function readQuotes(request: RateRequest, body: unknown, mask: KeyMask): Result<Readout, FetchProblem> {
   const entries = entriesOf(body);
   if (entries === undefined) return fail({ code: 'invalid-response', detail: 'not an exchange-rate answer' });
   if (entries.base !== request.base) {
-    return fail({ code: 'invalid-response', detail: `answer is about ${entries.base}, not ${request.base}` });
+    const about = mask.shown(entries.base, SHOWN_CHARS);
+    return fail({ code: 'invalid-response', detail: `answer is about ${about}, not ${request.base}` });
   }
   const quotes: RateQuote[] = [];
   const problems: Readout['problems'][number][] = [];
@@ -53,7 +59,7 @@ export function readQuotes(request: RateRequest, body: unknown): Result<Readout,
     const entry = entries.rates.find((e) => e.asset_id_quote === quote);
     const value = entry === undefined ? undefined : observation.safeParse(entry);
     if (value === undefined) problems.push({ quote, code: 'missing-quote', detail: 'not in the answer' });
-    else if (!value.success) problems.push({ quote, code: 'invalid-rate', detail: describe(value.error, entry) });
+    else if (!value.success) problems.push({ quote, code: 'invalid-rate', detail: describe(value.error, entry, mask) });
     else quotes.push({ base: request.base, quote, rate: value.data.rate, time: value.data.time, source: 'coinapi' });
   }
   return ok({ quotes, problems });
@@ -66,8 +72,8 @@ function entriesOf(body: unknown): { base: string; rates: readonly Entry[] } | u
   return all.success ? { base: all.data.asset_id_base, rates: all.data.rates } : undefined;
 }
 
-function describe(error: z.ZodError, entry: Entry | undefined): string {
+function describe(error: z.ZodError, entry: Entry | undefined, mask: KeyMask): string {
   const fields = error.issues.map((issue) => issue.path.join('.')).join(', ');
-  const shown = JSON.stringify({ rate: entry?.rate, time: entry?.time }).slice(0, 200);
+  const shown = mask.shown(JSON.stringify({ rate: entry?.rate, time: entry?.time }), SHOWN_CHARS);
   return `invalid ${fields}: ${shown}`;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../application/ports/clock.port';
 import type { CurrencyPair } from '../../domain/rate';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
+import type { Timer } from './timer';
 
 export interface CoinApiSettings {
   /** COINAPI_URL, COIN_API_KEY, RATE_PAIRS and RATE_INTERVAL_MS. */
@@ -9,7 +10,7 @@ export interface CoinApiSettings {
   readonly key: string;
   readonly pairs: readonly CurrencyPair[];
   readonly intervalMs: number;
-  /** Upper bound of a request's timeout; the timeout is also always below 80 % of the interval. */
+  /** Upper bound of a request's hard deadline, which is also at most 80 % of the interval. */
   readonly requestTimeoutMs?: number;
   readonly maxBackoffMs?: number;
   readonly keyRejectedRetryMs?: number;
@@ -24,6 +25,8 @@ export interface CoinApiParts {
   readonly clock: Clock;
   readonly fetch?: typeof fetch;
   readonly random?: () => number;
+  /** Where the poll loop and the request deadline wait; Node's timers by default. */
+  readonly timer?: Timer;
 }
 
 /** The production tunables; tests shrink them through the constructor. */

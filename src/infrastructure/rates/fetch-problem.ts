@@ -8,6 +8,7 @@ export type FetchErrorReason =
   | 'network'
   | 'malformed-json'
   | 'invalid-response'
+  | 'too-large'
   | 'invalid-rate'
   | 'missing-quote';
 

@@ -5,6 +5,7 @@ import type { RateQuote } from '../../../../src/domain/rate';
 import { Metrics } from '../../../../src/infrastructure/metrics/metrics';
 import { CoinApiRateSource } from '../../../../src/infrastructure/rates/coinapi-rate-source';
 import { SystemClock } from '../../../../src/infrastructure/system-clock';
+import { ManualTime } from './manual-time';
 
 const TIME = '2025-01-02T03:04:05.0000000Z';
 const PAIRS = [
@@ -94,5 +95,36 @@ describe('CoinApiRateSource', () => {
     await sleep(300);
     expect(built.calls.length).to.equal(sent);
     expect(source.readiness().ready).to.equal(false);
+  });
+
+  it('reports rates-stalled while a poll hangs inside a request, even past its deadline, until the poll finishes', async () => {
+    const time = new ManualTime();
+    let hangNext = false;
+    let release: (() => void) | undefined;
+    // A fetch that, when told, ignores its signal: the request outlives the deadline, as a bug could make it.
+    const fetchFake = (input: string | URL | Request): Promise<Response> => {
+      const path = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname;
+      if (!hangNext) return Promise.resolve(ok(path));
+      hangNext = false;
+      return new Promise((resolve) => (release = () => resolve(ok(path))));
+    };
+    source = new CoinApiRateSource(
+      { url: 'http://coinapi.test', key: 'k', pairs: PAIRS, intervalMs: 100 },
+      { logger: pino({ level: 'silent' }), metrics: new Metrics(), clock: time, timer: time, fetch: fetchFake },
+    );
+    source.start(() => Promise.resolve(true));
+    await time.advance(0);
+    expect(source.readiness(), 'after the first poll').to.deep.equal({ ready: true });
+    hangNext = true;
+    await time.advance(100);
+    expect(release, 'the second poll is stuck in its first request').not.to.equal(undefined);
+    // Three intervals plus the 80 ms deadline after the first poll finished: still within the limit.
+    await time.advance(3 * 100 + 80 - 100);
+    expect(source.readiness()).to.deep.equal({ ready: true });
+    await time.advance(1);
+    expect(source.readiness()).to.deep.equal({ ready: false, reason: 'rates-stalled' });
+    release?.();
+    await time.advance(0);
+    expect(source.readiness(), 'once the poll has finished').to.deep.equal({ ready: true });
   });
 });

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { readQuotes } from '../../../../src/infrastructure/rates/coinapi-response';
+import { readQuotes as readWith } from '../../../../src/infrastructure/rates/coinapi-response';
+import { KeyMask } from '../../../../src/infrastructure/rates/key-mask';
+
+const KEY = 'response-test-key-9f8e7d6c';
+const readQuotes = (request: Parameters<typeof readWith>[0], body: unknown) =>
+  readWith(request, body, new KeyMask(KEY));
 
 const TIME = '2017-08-09T14:31:18.3150000Z';
 const single = { base: 'BTC', quotes: ['USD'], path: '/v1/exchangerate/BTC/USD' };
@@ -99,5 +104,18 @@ describe('readQuotes', () => {
     expect(result.ok && result.value.problems[0]?.detail)
       .to.include('rate')
       .and.include('-5');
+  });
+
+  it('masks the key, and any 8 characters of it, wherever the answer puts it, before the detail is cut', () => {
+    const inTime = readQuotes(single, singleAnswer({ time: `${'x'.repeat(160)}${KEY}` }));
+    const inBase = readQuotes(single, singleAnswer({ asset_id_base: KEY.slice(0, 12) }));
+    const details = [
+      inTime.ok ? inTime.value.problems[0]?.detail : undefined,
+      inBase.ok ? undefined : inBase.error.detail,
+    ];
+    for (const detail of details) {
+      expect(detail).to.include('<hidden>');
+      for (let at = 0; at + 8 <= KEY.length; at += 1) expect(detail).not.to.include(KEY.slice(at, at + 8));
+    }
   });
 });
