@@ -79,10 +79,8 @@ describe('JwksTokenVerifier (JWT_JWKS_URL, served by a local HTTP server)', () =
     await ready(verifier);
     for (const pair of [a, b, a, b]) {
       const result = await verifier.verify(await tokenOf(pair));
-      expect(result).to.deep.equal({
-        ok: true,
-        value: { subscribe: [{ kind: 'prefix', prefix: 'news.' }], publish: [] },
-      });
+      expect(result.ok && result.value.subscribe.key).to.equal('news.*');
+      expect(result.ok && result.value.publish.key).to.equal('');
     }
     expect(jwks.fetches).to.equal(1);
   });

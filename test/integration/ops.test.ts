@@ -61,7 +61,7 @@ describe('/readyz by role', () => {
   const failingSource = {
     start: () => undefined,
     stop: () => Promise.resolve(),
-    readiness: () => ({ ready: false as const, reason: 'CoinAPI rejects the key' }),
+    readiness: () => ({ ready: false as const, reason: 'rates-key-rejected' }),
   };
   const withFailingRates = (c: import('inversify').Container): void =>
     void c.rebindSync(TOKENS.RateSource).toConstantValue(failingSource);
@@ -71,7 +71,7 @@ describe('/readyz by role', () => {
     try {
       const response = await fetch(`${service.url}/readyz`);
       expect(response.status).to.equal(503);
-      expect(await response.json()).to.deep.equal({ success: false, code: 503, message: 'CoinAPI rejects the key' });
+      expect(await response.json()).to.deep.equal({ success: false, code: 503, message: 'rates-key-rejected' });
     } finally {
       await service.stop();
     }
