@@ -34,3 +34,6 @@ export async function startService(
     stop: () => (stopped ??= service.stop()),
   };
 }
+
+/** Both ways the fan-out can write to stream sockets: the stream tests run in each. */
+export const FANOUT_MODES = ['direct', 'stream'] as const;
