@@ -2,6 +2,7 @@ import type { CurrencyPair } from '../../domain/rate';
 
 export type Role = 'server' | 'fetcher' | 'all';
 export type RateSourceKind = 'coinapi' | 'simulated' | 'off';
+export type AmqpQueue = 'stream' | 'exclusive';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** The validated configuration; see the table in SPEC.md and the README. */
@@ -11,6 +12,12 @@ export interface Config {
   readonly role: Role;
   readonly amqpUrl: string | undefined;
   readonly amqpExchange: string;
+  /** How each replica consumes: the shared durable stream, or an exclusive queue of its own. */
+  readonly amqpQueue: AmqpQueue;
+  /** The stream queue bound to the exchange (stream mode). */
+  readonly amqpStream: string;
+  readonly streamMaxAgeSeconds: number;
+  readonly streamMaxBytes: number;
   readonly rateSource: RateSourceKind;
   readonly coinApiKey: string | undefined;
   readonly coinApiUrl: string;

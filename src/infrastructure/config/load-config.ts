@@ -33,19 +33,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (v.ROLE === 'fetcher' && !hasValue(env.AMQP_URL)) {
     problems.push('ROLE="fetcher" is invalid without AMQP_URL: its rates would reach no one');
   }
+  const amqpStream = v.AMQP_STREAM ?? `${v.AMQP_EXCHANGE}.stream`;
+  if (v.AMQP_STREAM === undefined && amqpStream.length > 255) {
+    problems.push('AMQP_STREAM is unset and AMQP_EXCHANGE + ".stream" is over 255 characters: set AMQP_STREAM');
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  return toConfig(v, rateSource);
+  return toConfig(v, rateSource, amqpStream);
 }
 
 const hasValue = (raw: string | undefined): boolean => raw !== undefined && raw !== '';
 
-function toConfig(v: ParsedVariables, rateSource: Config['rateSource']): Config {
+function toConfig(v: ParsedVariables, rateSource: Config['rateSource'], amqpStream: string): Config {
   return {
     port: v.PORT,
     host: v.HOST,
     role: v.ROLE,
     amqpUrl: v.AMQP_URL,
     amqpExchange: v.AMQP_EXCHANGE,
+    amqpQueue: v.AMQP_QUEUE,
+    amqpStream,
+    streamMaxAgeSeconds: v.STREAM_MAX_AGE_S,
+    streamMaxBytes: v.STREAM_MAX_BYTES,
     rateSource,
     coinApiKey: v.COIN_API_KEY,
     coinApiUrl: v.COINAPI_URL.replace(/\/+$/, ''),
