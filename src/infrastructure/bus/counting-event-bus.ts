@@ -1,4 +1,4 @@
-import type { BusUnavailable, EventBus, EventHandler } from '../../application/ports/event-bus.port';
+import type { BusListener, BusUnavailable, EventBus, EventHandler } from '../../application/ports/event-bus.port';
 import type { Readiness } from '../../application/ports/readiness';
 import type { Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
@@ -16,8 +16,8 @@ export class CountingEventBus implements EventBus {
     return result;
   }
 
-  subscribe(handler: EventHandler): void {
-    this.inner.subscribe(handler);
+  subscribe(subscriber: EventHandler | BusListener): void {
+    this.inner.subscribe(subscriber);
   }
 
   readiness(): Readiness {

@@ -1,31 +1,29 @@
 import type { Logger } from 'pino';
-import type { BusUnavailable, EventBus, EventHandler } from '../../application/ports/event-bus.port';
+import type { BusListener, BusUnavailable, EventBus, EventHandler } from '../../application/ports/event-bus.port';
 import { READY, type Readiness } from '../../application/ports/readiness';
 import { ok, type Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
+import { BusListeners } from './bus-listeners';
 
 /**
  * The single-replica bus: publishing hands the event straight to the
- * subscribers of this process, before the publish resolves.
+ * subscribers of this process, before the publish resolves. It loses
+ * nothing, so it never signals a gap.
  */
 export class InMemoryEventBus implements EventBus {
-  private readonly handlers: EventHandler[] = [];
+  private readonly listeners: BusListeners;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(logger: Logger) {
+    this.listeners = new BusListeners(logger);
+  }
 
   publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
-    for (const handler of this.handlers) {
-      try {
-        handler(event);
-      } catch (error) {
-        this.logger.error({ err: error, eventId: event.id }, 'event handler failed');
-      }
-    }
+    this.listeners.event(event);
     return Promise.resolve(ok(undefined));
   }
 
-  subscribe(handler: EventHandler): void {
-    this.handlers.push(handler);
+  subscribe(subscriber: EventHandler | BusListener): void {
+    this.listeners.add(subscriber);
   }
 
   readiness(): Readiness {

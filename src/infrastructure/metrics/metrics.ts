@@ -7,6 +7,14 @@ export interface SweepStats {
   readonly helperWrites: number;
 }
 
+/** Where the stream consumer stands (stream mode), read at scrape time. */
+export interface StreamPosition {
+  /** Offset of the last message processed; undefined before the first. */
+  readonly offset: number | undefined;
+  /** Messages between it and the tail, where known (during the warm-up); undefined otherwise. */
+  readonly behind: number | undefined;
+}
+
 /**
  * Every Prometheus series of one process, on its own registry (so tests can run
  * several services in one process). Hot-path counters are bumped once per
@@ -17,6 +25,7 @@ export class Metrics implements BrokerObserver {
   private clientCount: () => number = () => 0;
   private sweeps: SweepStats = { threads: 0, helperWrites: 0 };
   private helperWritesSeen = 0;
+  private streamPosition: () => StreamPosition = () => ({ offset: undefined, behind: undefined });
 
   readonly clients: Gauge = new Gauge({
     name: 'sse_clients',
@@ -77,6 +86,29 @@ export class Metrics implements BrokerObserver {
     help: 'Messages from the bus dropped because they were malformed or too large',
     registers: [this.registry],
   });
+  readonly streamOffset: Gauge = new Gauge({
+    name: 'sse_stream_offset',
+    help: 'Stream offset of the last message the stream consumer processed (-1 before the first)',
+    registers: [this.registry],
+    collect: (): void => this.streamOffset.set(this.streamPosition().offset ?? -1),
+  });
+  readonly streamLag: Gauge = new Gauge({
+    name: 'sse_stream_lag_messages',
+    help: 'Messages the stream consumer is behind the tail it last learned (during warm-up; 0 once caught up)',
+    registers: [this.registry],
+    collect: (): void => this.streamLag.set(this.streamPosition().behind ?? 0),
+  });
+  readonly streamGaps = new Counter({
+    name: 'sse_stream_gaps_total',
+    help: 'Times the stream consumer found events lost to the stream retention and signalled a gap',
+    registers: [this.registry],
+  });
+  readonly streamReplays = new Counter({
+    name: 'sse_stream_replays_total',
+    help: 'Replays from the stream by outcome: served, not-found, failed, closed (by the reader first), busy',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly rateFetches = new Counter({
     name: 'sse_rate_fetches_total',
     help: 'Rate fetches by outcome',
@@ -130,6 +162,11 @@ export class Metrics implements BrokerObserver {
   /** Where the fan-out thread figures are read from (the SweepPool, on a stream server). */
   countSweepsWith(stats: SweepStats): void {
     this.sweeps = stats;
+  }
+
+  /** Where the stream position gauges read from (the stream-mode bus). */
+  readStreamWith(position: () => StreamPosition): void {
+    this.streamPosition = position;
   }
 
   published(count: number): void {

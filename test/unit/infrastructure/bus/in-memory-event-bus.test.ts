@@ -31,6 +31,15 @@ describe('InMemoryEventBus', () => {
     expect(lines[0]).to.include('boom').and.to.include('e1');
   });
 
+  it('takes listener objects beside plain handlers, and never signals a gap', async () => {
+    const bus = new InMemoryEventBus(pino({ level: 'silent' }));
+    const seen: string[] = [];
+    bus.subscribe({ event: (e) => seen.push(`listener:${e.id}`), gap: () => seen.push('gap') });
+    bus.subscribe((e) => seen.push(`handler:${e.id}`));
+    await bus.publish(event);
+    expect(seen).to.deep.equal(['listener:e1', 'handler:e1']);
+  });
+
   it('is always ready', async () => {
     const bus = new InMemoryEventBus(pino({ level: 'silent' }));
     await bus.start();
