@@ -85,7 +85,9 @@ export class AmqpReconnector {
   /** The broker answers but refuses what we need: one error line, then retries at the backoff cap. */
   private onRefused(error: TopologyRefused): void {
     this.reason = error.message;
-    if (this.refusal !== error.message) this.parts.logger.error({ endpoint: this.parts.endpoint }, error.message);
+    const { endpoint, logger } = this.parts;
+    if (this.refusal === error.message) logger.debug({ endpoint, failures: this.failures }, 'RabbitMQ refused again');
+    else logger.error({ endpoint }, error.message);
     this.refusal = error.message;
     this.scheduleRetry(true);
   }

@@ -4,6 +4,7 @@ import type { Topology } from './amqp-topology';
 import type { StreamDeclaration } from './stream-declaration';
 import type { ResolvedStreamOptions } from './stream-options';
 import { readTail } from './stream-start';
+import { refusalOf } from './topology-refused';
 
 /** Stream mode's part of the session settings: shared by every connection of one bus. */
 export interface StreamTopologySettings {
@@ -38,6 +39,21 @@ export async function declareStreamTopology(
   const state = settings.consumer;
   if (state === undefined) return { publishChannel };
 
+  try {
+    return { publishChannel, consumer: await attach(model, settings, watch, lose, state) };
+  } catch (error) {
+    throw refusalOf(error, settings.options.name);
+  }
+}
+
+/** Attaches the live consumer where the cursor says (planning the warm-up first, on a first connection). */
+async function attach(
+  model: ChannelModel,
+  settings: StreamTopologySettings,
+  watch: (channel: Channel, role: string) => void,
+  lose: (reason: string) => void,
+  state: StreamConsumerState,
+): Promise<{ readonly channel: Channel; readonly tag: string }> {
   const offset = await attachPoint(model, settings.options, state);
   const channel = await model.createChannel();
   watch(channel, 'consume channel');
@@ -56,7 +72,7 @@ export async function declareStreamTopology(
     noAck: false,
     arguments: { 'x-stream-offset': offset },
   });
-  return { publishChannel, consumer: { channel, tag: consumerTag } };
+  return { channel, tag: consumerTag };
 }
 
 /**

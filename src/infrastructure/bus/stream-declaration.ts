@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
-import { describeError } from './error-message';
+import { brokerText } from './error-message';
 import { streamArguments, type ResolvedStreamOptions } from './stream-options';
 import { notAStream, streamUnsupported } from './topology-refused';
 
@@ -74,10 +74,4 @@ async function attempt(model: ChannelModel, operation: (channel: Channel) => Pro
   } finally {
     await channel.close().catch(() => undefined); // already closed by a refusal
   }
-}
-
-/** The broker's own words from an amqplib error, e.g. "PRECONDITION_FAILED - inequivalent arg ...". */
-function brokerText(error: unknown): string {
-  const text = describeError(error);
-  return /with message "(.*)"$/s.exec(text)?.[1] ?? text;
 }

@@ -4,6 +4,8 @@
  * The reconnector logs it once, shows it as the readiness reason and retries
  * at the backoff cap. The message names what to change and never the URL.
  */
+import { brokerText } from './error-message';
+
 export class TopologyRefused extends Error {
   override readonly name = 'TopologyRefused';
 }
@@ -19,3 +21,13 @@ export const notAStream = (stream: string, detail: string): TopologyRefused =>
     `the queue ${stream} exists and is not a stream (${detail}): delete it, set AMQP_STREAM to another name, ` +
       'or set AMQP_QUEUE=exclusive',
   );
+
+/**
+ * A consume with `x-stream-offset` refused because the queue is of another
+ * type (RabbitMQ 3.10: "invalid arg 'x-stream-offset' ... of queue type
+ * rabbit_classic_queue") becomes a refusal; anything else is returned as is.
+ */
+export function refusalOf(error: unknown, stream: string): unknown {
+  const text = brokerText(error);
+  return /invalid arg 'x-stream-offset'/.test(text) ? notAStream(stream, text) : error;
+}
