@@ -23,6 +23,8 @@ export interface StreamRead {
   next(): Promise<ReadResult>;
   /** Stops the read and releases its channel; idempotent. Reading to a final result releases it too. */
   close(): void;
+  /** Events received from the broker and not yet handed to the reader (at most about the prefetch). */
+  readonly buffered: number;
 }
 
 export interface ReadParts {
@@ -57,6 +59,10 @@ export class ChannelStreamRead implements StreamRead {
     /** `x-stream-offset`: the id's known offset, or a timestamp before it; undefined: nowhere (not-found). */
     private readonly attachAt: unknown,
   ) {}
+
+  get buffered(): number {
+    return this.pending.length;
+  }
 
   /** Attaches the consumer; never rejects (a failure becomes the read's result). */
   async start(): Promise<void> {
