@@ -71,7 +71,10 @@ describe('AmqpEventBus stream resume (TCP proxy)', function () {
     await eventually(() => consumer.heard.length >= stream.length, 'the consumer to catch up', 15_000);
     expect(consumer.heard, 'the stream, in its order: no gap, no duplicate').to.deep.equal(stream);
     const heard = new Set(consumer.heard);
-    expect(publishing.confirmed.filter((id) => !heard.has(id)), 'confirmed but never heard').to.deep.equal([]);
+    expect(
+      publishing.confirmed.filter((id) => !heard.has(id)),
+      'confirmed but never heard',
+    ).to.deep.equal([]);
     expect(publishing.confirmed.length).to.be.above(150);
     expect(await counter(consumer.metrics.busReconnects)).to.equal(3);
     expect(await counter(consumer.metrics.streamGaps)).to.equal(0);

@@ -84,7 +84,7 @@ describe('AmqpEventBus stream topology', function () {
     await a.bus.start();
     const readiness = a.bus.readiness();
     expect(readiness.ready).to.equal(false);
-    if (!readiness.ready) expect(readiness.reason).to.include("is not a stream").and.to.include('AMQP_QUEUE=exclusive');
+    if (!readiness.ready) expect(readiness.reason).to.include('is not a stream').and.to.include('AMQP_QUEUE=exclusive');
 
     await eventually(() => lines.filter((l) => l.msg === 'RabbitMQ refused again').length >= 2, 'two more refusals');
     const errors = lines.filter((l) => l.level >= 50);
@@ -93,6 +93,20 @@ describe('AmqpEventBus stream topology', function () {
 
     await fixture.channel.deleteQueue(fixture.stream);
     await eventually(() => a.bus.readiness().ready, 'ready once the queue is gone and the stream declared');
+  });
+
+  it('drops and counts malformed messages in the stream, and hands on the next valid one', async () => {
+    const a = fixture.bus();
+    await a.bus.start();
+    await eventually(() => a.bus.readiness().ready, 'ready');
+    for (const body of ['not json', JSON.stringify({ v: 1, id: 'x y', topic: 'broadcast', data: 1, publishedAt: 1 })]) {
+      fixture.channel.publish(fixture.exchange, '', Buffer.from(body));
+    }
+    const good = ulidEvent('valid');
+    await fixture.publish([good]);
+    await eventually(() => a.events().length === 1, 'the valid event');
+    expect(a.events()).to.deep.equal([good.id]);
+    expect((await a.metrics.busMessagesRejected.get()).values[0]?.value).to.equal(2);
   });
 
   it('declares the stream from a publish-only bus, so a consumer that starts later loads what it published', async () => {
