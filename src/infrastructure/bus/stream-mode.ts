@@ -69,7 +69,7 @@ export class StreamMode {
   readiness(): Readiness {
     if (!this.parts.consuming() || this.cursor.caughtUp) return READY;
     const behind = this.cursor.behind;
-    const progress = behind === undefined ? 'finding the tail' : `${behind} messages to go`;
+    const progress = behind === undefined ? 'finding the tail' : `${behind} to go`;
     return { ready: false, reason: `loading history from the stream ${this.options.name} (${progress})` };
   }
 
