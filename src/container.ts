@@ -5,23 +5,25 @@ import { BroadcastMessage } from './application/broadcast-message.use-case';
 import { FanOutFromBus } from './application/fan-out-from-bus';
 import { IngestRate } from './application/ingest-rate.use-case';
 import { KeyedPublishes } from './application/keyed-publishes';
-import type { EventPublisher } from './application/ports/event-publisher.port';
 import type { RateSource } from './application/ports/rate-source.port';
 import { RateFeed } from './application/rate-feed';
 import { RunState } from './application/run-state';
 import { Subscribe } from './application/subscribe.use-case';
 import { Broker } from './domain/broker';
 import { writeEachSink, type FanOutWriter } from './domain/fan-out-writer';
-import { IdempotencyLedger } from './domain/idempotency';
+import type { EventLog } from './domain/event-log';
+import { IDEMPOTENCY_WINDOW_MS, IdempotencyLedger } from './domain/idempotency';
 import { createTokenVerifier } from './infrastructure/auth/create-token-verifier';
 import { AmqpEventBus } from './infrastructure/bus/amqp-event-bus';
 import type { EventBus } from './infrastructure/bus/event-bus';
 import { InMemoryEventBus } from './infrastructure/bus/in-memory-event-bus';
+import { StreamEventLog } from './infrastructure/bus/stream-event-log';
 import type { Config } from './infrastructure/config/config';
 import { batchingScheduler } from './infrastructure/flush-scheduler';
 import { UlidIdGenerator } from './infrastructure/ids/ulid-id-generator';
 import { createLogger } from './infrastructure/logging/logger';
 import { brokerReport } from './infrastructure/metrics/broker-report';
+import { countPublished } from './infrastructure/metrics/count-published';
 import { Metrics } from './infrastructure/metrics/metrics';
 import { CoinApiRateSource } from './infrastructure/rates/coinapi-rate-source';
 import { DedupingRateSource, RATE_HEARTBEAT_MS } from './infrastructure/rates/deduping-rate-source';
@@ -89,7 +91,7 @@ function bindCore(c: Container, config: Config): void {
   c.bind(AuthenticateSubscriber).toDynamicValue(
     (ctx) => new AuthenticateSubscriber({ verifier: ctx.get(TOKENS.TokenVerifier), anonymous: config.anonymous }),
   );
-  c.bind(BroadcastMessage).toDynamicValue((ctx) => createBroadcast(ctx));
+  c.bind(BroadcastMessage).toDynamicValue((ctx) => createBroadcast(config, ctx));
   c.bind(IngestRate).toDynamicValue(
     (ctx) => new IngestRate(ctx.get(TOKENS.EventPublisher), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),
   );
@@ -100,17 +102,6 @@ function bindCore(c: Container, config: Config): void {
 
 const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
 const fetchesRates = (config: Config): boolean => config.role !== 'server' && config.rateSource !== 'off';
-
-/** The use-cases publish through this: the bus, counting what it accepted (`sse_events_published_total`). */
-function countPublished(bus: EventPublisher, metrics: Metrics): EventPublisher {
-  return {
-    publish: async (event) => {
-      const result = await bus.publish(event);
-      if (result.ok) metrics.eventsPublished.inc();
-      return result;
-    },
-  };
-}
 
 function createService(config: Config, ctx: ResolutionContext): Service {
   const streams = servesStreams(config)
@@ -144,6 +135,7 @@ function createBroker(config: Config, ctx: ResolutionContext): Broker {
       writer: ctx.get(TOKENS.FanOutWriter),
       schedule: ctx.get(TOKENS.FlushScheduler),
       now: () => clock.now(),
+      log: createEventLog(config, ctx),
       droppedFromLog: (event) => ledger.wasDropped(event.id),
     },
     {
@@ -158,10 +150,7 @@ function createBroker(config: Config, ctx: ResolutionContext): Broker {
       },
     },
   );
-  metrics.countClientsWith(
-    () => broker.size,
-    () => broker.behind,
-  );
+  metrics.countClientsWith(broker);
   return broker;
 }
 
@@ -192,14 +181,30 @@ function createBus(config: Config, ctx: ResolutionContext): EventBus {
   if (config.amqpUrl === undefined) return new InMemoryEventBus(logger);
   // Room for the largest broadcast a client may send (its data is the body's message, carried as it is).
   const maxMessageBytes = Math.max(1_048_576, config.maxBodyBytes + 1_024);
-  return new AmqpEventBus(
-    { url: config.amqpUrl, exchange: config.amqpExchange, maxMessageBytes },
-    logger,
-    ctx.get(Metrics),
-  );
+  const stream = streamMode(config)
+    ? {
+        name: config.amqpStream,
+        maxAgeSeconds: config.streamMaxAgeSeconds,
+        maxBytes: config.streamMaxBytes,
+        historySize: config.historySize,
+        historyWindowMs: IDEMPOTENCY_WINDOW_MS,
+      }
+    : undefined;
+  const options = { url: config.amqpUrl, exchange: config.amqpExchange, maxMessageBytes, stream };
+  return new AmqpEventBus(options, logger, ctx.get(Metrics));
 }
 
-function createBroadcast(ctx: ResolutionContext): BroadcastMessage {
+/** AMQP_QUEUE=stream with RabbitMQ: replicas share one durable stream, its order and its past. */
+const streamMode = (config: Config): boolean => config.amqpUrl !== undefined && config.amqpQueue === 'stream';
+
+/** The stream, for replays older than the history: stream mode only. */
+function createEventLog(config: Config, ctx: ResolutionContext): EventLog | undefined {
+  if (!streamMode(config)) return undefined;
+  const bus = ctx.get(TOKENS.EventBus);
+  return bus instanceof AmqpEventBus ? new StreamEventLog(() => bus.replay) : undefined;
+}
+
+function createBroadcast(config: Config, ctx: ResolutionContext): BroadcastMessage {
   const state = ctx.get(RunState);
   const parts = {
     publisher: ctx.get(TOKENS.EventPublisher),
@@ -210,7 +215,8 @@ function createBroadcast(ctx: ResolutionContext): BroadcastMessage {
   };
   return new BroadcastMessage(parts, {
     privateAllowed: ctx.get(TOKENS.TokenVerifier) !== undefined,
-    echoThroughBus: false,
+    // Every replica reads the one stream in one order: the answer waits for the event's turn in it.
+    echoThroughBus: streamMode(config),
     echoTimeoutMs: ECHO_TIMEOUT_MS,
     accepting: () => state.accepting,
   });
@@ -258,7 +264,7 @@ function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
     logger,
     observeRequest,
     shuttingDown: () => !state.accepting,
-    ops: { readiness: () => readiness(config, ctx), metrics: async () => metricsText(metrics) },
+    ops: { readiness: () => readiness(config, ctx), metrics: () => metrics.exposition() },
     streams: handle === undefined ? undefined : { handle, broadcast: ctx.get(BroadcastMessage), options },
   });
   const fastPath = handle === undefined ? undefined : streamFastPath(handle, observeRequest, onBug);
@@ -275,8 +281,4 @@ function readiness(config: Config, ctx: ResolutionContext): ReturnType<typeof re
     ...(verifier === undefined ? [] : [verifier.readiness()]),
     ...(config.role === 'fetcher' && source !== undefined ? [source.readiness()] : []),
   ]);
-}
-
-async function metricsText(metrics: Metrics): Promise<{ contentType: string; body: string }> {
-  return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
 }

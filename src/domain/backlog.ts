@@ -2,8 +2,11 @@ import { PendingQueue } from './pending-queue';
 import { Chain, type ReplaySource, type ReplayStep } from './replay-source';
 import type { Frame } from './subscription';
 
-/** Whether a pump of this backlog is already due: after the transport flushes, or when the replay has news. */
-export type Waiting = 'flush' | 'source' | undefined;
+/**
+ * Whether a pump of this backlog is already due: after the transport flushes, when the replay has news, or
+ * when the event the client already has arrives.
+ */
+export type Waiting = 'flush' | 'source' | 'skip' | undefined;
 
 /**
  * What one client that is behind still has to get, in order: its replay sources, then the events that
@@ -19,6 +22,8 @@ export class Backlog {
   progressAt: number;
   /** pending + queued bytes, as last counted towards the bound on all slow clients together. */
   accounted = 0;
+  /** The client already has the events up to this id, which has not arrived here yet: they are dropped. */
+  private skipThrough: string | undefined;
 
   private readonly replay: Chain;
 
@@ -27,14 +32,37 @@ export class Backlog {
     this.progressAt = now;
   }
 
+  /** Until the event the client already has arrives, the backlog may not be left: live writes would repeat. */
+  get skipping(): boolean {
+    return this.skipThrough !== undefined;
+  }
+
+  /**
+   * Queues one frame behind the replay: `queued`, or `skipped` (the client has it), or `reached` when it was
+   * the event the client already had (what follows is new to it).
+   */
+  push(frame: Frame, conflateAs?: string, id?: string): 'queued' | 'skipped' | 'reached' {
+    if (this.skipThrough !== undefined && id !== undefined) {
+      if (id !== this.skipThrough) return 'skipped';
+      this.skipThrough = undefined;
+      return 'reached';
+    }
+    this.pending.push(frame, conflateAs, id);
+    return 'queued';
+  }
+
   /** While a replay is under way, the bytes it has queued do not count against the client. */
   get replaying(): boolean {
     return !this.replay.done;
   }
 
   /** The next step: the first unfinished source's, then the pending frames, then done. */
-  next(budget: number): ReplayStep {
-    const step = this.replay.next(budget);
+  next(budget: number): Exclude<ReplayStep, { kind: 'ahead' }> {
+    let step = this.replay.next(budget);
+    while (step.kind === 'ahead') {
+      if (!this.pending.dropThrough(step.id)) this.skipThrough = step.id;
+      step = this.replay.next(budget);
+    }
     if (step.kind !== 'done') return step;
     if (this.pending.size === 0) return { kind: 'done' };
     const frames: Frame[] = this.pending.take(budget);

@@ -191,7 +191,7 @@ export class Broker {
       if (delivered > 0) this.parts.observer.delivered(delivered);
     }
     for (const subscriber of [...group.behind]) {
-      for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry.topic);
+      for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry.topic, entry.id);
     }
   }
 

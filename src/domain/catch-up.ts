@@ -64,12 +64,17 @@ export class CatchUp {
     this.waitForFlush(subscriber, backlog);
   }
 
-  /** Queues frames for a client that is behind (an event's topic is given where it may be conflated). */
-  push(subscriber: Subscriber, frame: Frame, topic?: string): void {
+  /** Queues a frame for a client that is behind (an event's topic and id where it has them). */
+  push(subscriber: Subscriber, frame: Frame, topic?: string, id?: string): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined) return;
     const conflates = topic !== undefined && this.settings.conflates?.(topic) === true;
-    backlog.pending.push(frame, conflates ? topic : undefined);
+    const pushed = backlog.push(frame, conflates ? topic : undefined, id);
+    if (pushed !== 'queued') {
+      // The event the client already had has come: what follows is new to it. Resumed after this fan-out.
+      if (pushed === 'reached' && backlog.waiting === 'skip') queueMicrotask(() => this.resume(subscriber));
+      return;
+    }
     const queued = backlog.replaying ? 0 : subscriber.sink.queuedBytes();
     if (backlog.pending.bytes + queued > this.settings.clientBufferBytes) return this.hooks.drop(subscriber, 'slow');
     this.account(subscriber, backlog);
@@ -146,6 +151,7 @@ export class CatchUp {
         return this.hooks.drop(subscriber, 'replay-failed');
       case 'done':
         if (subscriber.sink.queuedBytes() > 0) return this.waitForFlush(subscriber, backlog);
+        if (backlog.skipping) return void (backlog.waiting = 'skip');
         return this.hooks.caughtUp(subscriber);
     }
   }

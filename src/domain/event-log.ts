@@ -3,14 +3,15 @@ import type { StreamEvent } from './stream-event';
 /** One answer of a read of the bus's log. */
 export type LogBatch =
   | { readonly kind: 'events'; readonly events: readonly StreamEvent[] }
-  | { readonly kind: 'end' | 'not-found' | 'failed' };
+  | { readonly kind: 'end' | 'not-found' | 'ahead' | 'failed' };
 
 /** A paced read of the bus's log: the next batch is fetched when asked for. */
 export interface EventLogRead {
   /**
    * The next events in the log's order (at least one), `end` once the read has reached the last event this
    * replica had fanned out when the read was opened, `not-found` when the id it started after is not in the
-   * log (older than its retention, never there) or the read would be too long, `failed` when the read broke.
+   * log (older than its retention, never there) or the read would be too long, `ahead` when the id comes after
+   * that last event (the client comes from a replica that is further on), `failed` when the read broke.
    * Never rejects.
    */
   next(): Promise<LogBatch>;

@@ -12,12 +12,14 @@ const WAIT: ReplayStep = { kind: 'wait' };
  */
 export class LogReplay implements ReplaySource {
   private buffered: Frame[] = [];
-  private state: 'reading' | 'end' | 'failed' = 'reading';
+  private state: 'reading' | 'end' | 'failed' | 'ahead' = 'reading';
   private fallback: ReplaySource | undefined;
   private fetching = false;
   private ready: (() => void) | undefined;
 
   constructor(
+    /** The Last-Event-ID the read starts after. */
+    private readonly afterId: string,
     private readonly read: EventLogRead,
     private readonly frameOf: (event: StreamEvent) => Frame | undefined,
     private readonly onNotFound: () => ReplaySource,
@@ -27,6 +29,10 @@ export class LogReplay implements ReplaySource {
     if (this.fallback !== undefined) return this.fallback.next(budget);
     if (this.buffered.length > 0) return this.take(budget);
     if (this.state === 'end') return { kind: 'done' };
+    if (this.state === 'ahead') {
+      this.state = 'end';
+      return { kind: 'ahead', id: this.afterId };
+    }
     if (this.state === 'failed') return { kind: 'failed' };
     this.fetch();
     return WAIT;

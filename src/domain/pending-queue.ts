@@ -2,6 +2,8 @@ import type { Frame } from './subscription';
 
 interface Item {
   readonly frame: Frame;
+  /** The event's id (control messages have none). */
+  readonly id: string | undefined;
   /** Set for an event whose topic may be conflated: a newer one of the same topic replaces it. */
   readonly conflateAs: string | undefined;
 }
@@ -28,7 +30,7 @@ export class PendingQueue {
     return this.waiting;
   }
 
-  push(frame: Frame, conflateAs?: string): void {
+  push(frame: Frame, conflateAs?: string, id?: string): void {
     if (conflateAs !== undefined) {
       const at = this.conflated.get(conflateAs);
       const old = at === undefined ? undefined : this.items[at];
@@ -39,7 +41,7 @@ export class PendingQueue {
       }
       this.conflated.set(conflateAs, this.items.length);
     }
-    this.items.push({ frame, conflateAs });
+    this.items.push({ frame, id, conflateAs });
     this.waiting += 1;
     this.total += frame.length;
   }
@@ -60,6 +62,26 @@ export class PendingQueue {
     }
     this.compact();
     return out;
+  }
+
+  /**
+   * Drops every frame up to and including the event `id` (the client already has them); false, and nothing
+   * dropped, when no waiting frame is that event.
+   */
+  dropThrough(id: string): boolean {
+    let at = this.items.length - 1;
+    while (at >= this.head && this.items[at]?.id !== id) at -= 1;
+    if (at < this.head) return false;
+    for (let i = this.head; i <= at; i += 1) {
+      const item = this.items[i];
+      if (item === undefined) continue;
+      if (item.conflateAs !== undefined) this.conflated.delete(item.conflateAs);
+      this.waiting -= 1;
+      this.total -= item.frame.length;
+    }
+    this.head = at + 1;
+    this.compact();
+    return true;
   }
 
   /** Drops the slots already taken once they are most of the array (indices in `conflated` shift with it). */

@@ -52,7 +52,7 @@ export function planReplay(parts: ReplayParts, audience: Audience, start: Replay
       if (read === undefined) return gap();
       if (read === 'busy') return 'busy';
       const fallback = (): ReplaySource => new Chain(gap());
-      return [new LogReplay(read, (event) => parts.logFrame(event, audience), fallback)];
+      return [new LogReplay(start.id, read, (event) => parts.logFrame(event, audience), fallback)];
     }
   }
 }

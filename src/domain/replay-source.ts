@@ -6,11 +6,13 @@ import type { Frame } from './subscription';
  * One step of a replay. `frames`: the next frames in order (`events` of them are events, the rest control
  * messages). `wait`: nothing is ready yet; `whenReady` will be called. `done`: nothing more. `lost`: what was
  * to be replayed is gone (the history moved past it): the client cannot get it from here. `failed`: the
- * source broke (the bus connection went): the client should reconnect and resume.
+ * source broke (the bus connection went): the client should reconnect and resume. `ahead`: see below.
  */
 export type ReplayStep =
   | { readonly kind: 'frames'; readonly frames: Frame[]; readonly events: number }
-  | { readonly kind: 'wait' | 'done' | 'lost' | 'failed' };
+  | { readonly kind: 'wait' | 'done' | 'lost' | 'failed' }
+  /** The client already has every event up to `id`, which this replica has not fanned out yet: skip them. */
+  | { readonly kind: 'ahead'; readonly id: string };
 
 /** Frames a client gets before its live events, pulled as its connection takes them. */
 export interface ReplaySource {

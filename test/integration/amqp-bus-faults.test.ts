@@ -6,9 +6,10 @@ import type { EventId, StreamEvent } from '../../src/domain/stream-event';
 import type { Topic } from '../../src/domain/topic';
 import { AmqpEventBus, type AmqpBusOptions } from '../../src/infrastructure/bus/amqp-event-bus';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
-import { sleep } from '../support/http';
 import { RABBITMQ_URL, rabbitMqAddress, rabbitMqUrlVia, requireRabbitMq } from '../support/require-rabbitmq';
 import { TcpProxy } from '../support/tcp-proxy';
+import { eventually } from '../support/wait';
+import { json } from '../support/events';
 
 const EXCHANGE = `test-faults-${process.pid}-${Date.now()}`;
 const quiet = pino({ level: 'silent' });
@@ -17,18 +18,10 @@ let sequence = 0;
 const streamEvent = (): StreamEvent => ({
   id: `01FAULT${String((sequence += 1)).padStart(10, '0')}` as EventId,
   topic: 'broadcast' as Topic,
-  data: { message: `event ${sequence}` },
+  data: json({ message: `event ${sequence}` }),
   publishedAt: Date.now(),
+  private: false,
 });
-
-/** Polls `check` until it holds; the only waiting these tests do. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 const counterValue = async (counter: Metrics['busReconnects']): Promise<number> =>
   (await counter.get()).values[0]?.value ?? 0;
@@ -60,7 +53,7 @@ describe('AmqpEventBus across broker faults (TCP proxy)', function () {
     const metrics = new Metrics();
     const bus = new AmqpEventBus({ url, exchange: EXCHANGE, ...options }, quiet, metrics);
     const received: StreamEvent[] = [];
-    bus.subscribe((event) => received.push(event));
+    bus.listen({ event: (event) => received.push(event), gap: () => undefined });
     buses.push(bus);
     return { bus, received, metrics };
   }
@@ -146,7 +139,10 @@ describe('AmqpEventBus across broker faults (TCP proxy)', function () {
     const witness = makeBus({}, true);
     await Promise.all([a.bus.start(), witness.bus.start()]);
     proxy!.pause();
-    const heavy = Array.from({ length: 1_500 }, () => ({ ...streamEvent(), data: { message: 'x'.repeat(10_000) } }));
+    const heavy = Array.from({ length: 1_500 }, () => ({
+      ...streamEvent(),
+      data: json({ message: 'x'.repeat(10_000) }),
+    }));
     const answers = await Promise.all(heavy.map((event) => a.bus.publish(event)));
     expect(answers.every((answer) => !answer.ok)).to.equal(true);
 

@@ -7,8 +7,9 @@ import type { Topic } from '../../src/domain/topic';
 import { AmqpEventBus, type AmqpBusOptions } from '../../src/infrastructure/bus/amqp-event-bus';
 import { encodeEnvelope } from '../../src/infrastructure/bus/amqp-envelope';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
-import { sleep } from '../support/http';
 import { RABBITMQ_URL, requireRabbitMq } from '../support/require-rabbitmq';
+import { eventually } from '../support/wait';
+import { json } from '../support/events';
 
 const EXCHANGE = `test-${process.pid}-${Date.now()}`;
 const quiet = pino({ level: 'silent' });
@@ -17,19 +18,11 @@ let sequence = 0;
 const streamEvent = (overrides: Partial<StreamEvent> = {}): StreamEvent => ({
   id: `01TEST${String((sequence += 1)).padStart(10, '0')}` as EventId,
   topic: 'broadcast' as Topic,
-  data: { message: `hello ${sequence}` },
+  data: json({ message: `hello ${sequence}` }),
   publishedAt: Date.now(),
+  private: false,
   ...overrides,
 });
-
-/** Polls `check` until it holds; the only waiting these tests do. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 const rejectedCount = async (metrics: Metrics): Promise<number> =>
   (await metrics.busMessagesRejected.get()).values[0]?.value ?? 0;
@@ -45,7 +38,7 @@ describe('AmqpEventBus', () => {
   function makeBus(options: Partial<AmqpBusOptions> = {}, metrics = new Metrics(), subscribed = true, logger = quiet) {
     const bus = new AmqpEventBus({ url: RABBITMQ_URL, exchange: EXCHANGE, ...options }, logger, metrics);
     const received: StreamEvent[] = [];
-    if (subscribed) bus.subscribe((event) => received.push(event));
+    if (subscribed) bus.listen({ event: (event) => received.push(event), gap: () => undefined });
     buses.push(bus);
     return { bus, received, metrics };
   }
@@ -85,7 +78,7 @@ describe('AmqpEventBus', () => {
     const event = streamEvent({
       topic: 'rates.BTC-USD' as Topic,
       name: 'quote' as StreamEvent['name'],
-      data: { nested: [1, 'two\nlines', null, { ok: true }], unicode: 'é€😀' },
+      data: json({ nested: [1, 'two\nlines', null, { ok: true }], unicode: 'é€😀' }),
       publishedAt: 1_700_000_000_123,
     });
     expect((await a.bus.publish(event)).ok).to.equal(true);
@@ -159,7 +152,7 @@ describe('AmqpEventBus', () => {
   it('drops and counts a message over the size limit', async () => {
     const a = makeBus({ maxMessageBytes: 1_024 });
     await a.bus.start();
-    const big = encodeEnvelope(streamEvent({ data: { message: 'x'.repeat(2_000) } }));
+    const big = encodeEnvelope(streamEvent({ data: json({ message: 'x'.repeat(2_000) }) }));
     const small = streamEvent();
     rawChannel.publish(EXCHANGE, '', big.content, big.options);
     rawChannel.publish(EXCHANGE, '', encodeEnvelope(small).content, encodeEnvelope(small).options);
@@ -201,7 +194,7 @@ describe('AmqpEventBus', () => {
     const a = makeBus({ closeTimeoutMs: 10_000 }, new Metrics(), true, logger);
     const witness = makeBus();
     await Promise.all([a.bus.start(), witness.bus.start()]);
-    expect(() => a.bus.subscribe(() => undefined)).to.throw(/before start/);
+    expect(() => a.bus.listen({ event: () => undefined, gap: () => undefined })).to.throw(/before start/);
 
     await a.bus.close();
     expect(lines.join(''), 'a graceful close, not one cut short by its timeout').not.to.include(

@@ -71,7 +71,7 @@ describe('the per-replica AMQP queue', () => {
       };
       return channel;
     };
-    const consume = { maxMessageBytes: 1_024, handlers: [], logger: quiet, metrics: new Metrics() };
+    const consume = { maxMessageBytes: 1_024, listeners: [], logger: quiet, metrics: new Metrics() };
     const settings = { exchange: EXCHANGE, prefetch: 1, consume };
     const topology = await declareTopology(
       owner,
@@ -98,7 +98,7 @@ describe('the per-replica AMQP queue', () => {
 
   it('is gone once its bus closes: nothing is left bound to the exchange', async () => {
     const bus = new AmqpEventBus({ url: RABBITMQ_URL, exchange: EXCHANGE }, quiet, new Metrics());
-    bus.subscribe(() => undefined);
+    bus.listen({ event: () => undefined, gap: () => undefined });
     const tap = await ExchangeTap.open(EXCHANGE);
     try {
       await bus.start();

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
 import { CoinApiRateSource } from '../../src/infrastructure/rates/coinapi-rate-source';
 import { DedupingRateSource, RATE_HEARTBEAT_MS } from '../../src/infrastructure/rates/deduping-rate-source';
-import { TOKENS } from '../../src/infrastructure/tokens';
+import { TOKENS } from '../../src/tokens';
 import { FakeCoinApi, type FakeAnswer, type RecordedRequest } from '../support/fake-coinapi';
 import { startService, type RunningService } from '../support/in-process-service';
 import { eventually } from '../support/wait';

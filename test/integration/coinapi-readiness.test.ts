@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import pino from 'pino';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
 import { CoinApiRateSource } from '../../src/infrastructure/rates/coinapi-rate-source';
-import { TOKENS } from '../../src/infrastructure/tokens';
+import { TOKENS } from '../../src/tokens';
 import { FixedClock } from '../fakes/fixed-clock';
 import { FakeCoinApi } from '../support/fake-coinapi';
 import { startService, type RunningService } from '../support/in-process-service';

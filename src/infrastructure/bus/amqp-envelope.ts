@@ -13,7 +13,6 @@ export interface AmqpMessage {
   readonly options: Options.Publish;
 }
 
-
 export const ENVELOPE_VERSION = 2;
 
 /**
@@ -65,7 +64,8 @@ export function decodeEnvelope(content: Buffer, properties: MessageProperties, m
   const headers = (properties.headers ?? {}) as Record<string, unknown>;
   const version = headers[HEADER.version];
   if (version === undefined) return decodeEnvelopeV1(content);
-  if (version !== ENVELOPE_VERSION) return reject(`unknown envelope version ${typeof version === 'number' ? version : typeof version}`);
+  if (version !== ENVELOPE_VERSION)
+    return reject(`unknown envelope version ${typeof version === 'number' ? version : typeof version}`);
   const unknown = Object.keys(headers).find((name) => name.startsWith('x-sse-') && !KNOWN_HEADERS.has(name));
   if (unknown !== undefined) return reject(`unknown field ${unknown.slice(0, 64)}`);
   let text: string;

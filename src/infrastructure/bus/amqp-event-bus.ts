@@ -9,8 +9,12 @@ import { describeEndpoint } from './amqp-endpoint';
 import { encodeEnvelope } from './amqp-envelope';
 import { AmqpReconnector } from './amqp-reconnector';
 import type { BackoffPolicy } from './backoff';
+import { BusListeners } from './bus-listeners';
 import { describeError } from './error-message';
 import type { EventBus } from './event-bus';
+import { resolveStreamOptions, type StreamOptions } from './stream-options';
+import { StreamMode } from './stream-mode';
+import type { StreamReplay } from './stream-replay';
 
 export interface AmqpBusOptions {
   /** Holds the password: handed to amqplib only, never logged. */
@@ -30,6 +34,12 @@ export interface AmqpBusOptions {
   readonly heartbeatSeconds?: number;
   /** Reconnect delays. Default 250 ms doubling up to 10 s, jittered. */
   readonly backoff?: BackoffPolicy;
+  /**
+   * AMQP_QUEUE=stream: every replica consumes the one durable stream bound to
+   * the exchange (resumes where it left off, loads its history at start,
+   * replays). Absent: AMQP_QUEUE=exclusive, a queue of its own per replica.
+   */
+  readonly stream?: StreamOptions;
 }
 
 const DEFAULTS = {
@@ -44,7 +54,8 @@ const DEFAULTS = {
 
 /**
  * The RabbitMQ bus: every replica publishes to one durable fanout exchange
- * (on a confirm channel) and consumes through its own exclusive queue.
+ * (on a confirm channel) and consumes through its own exclusive queue, or
+ * (stream mode) from the durable stream bound to the exchange.
  * Connection recovery is AmqpReconnector's, not amqplib's: amqplib's opt-in
  * recovery restores the connection only, so channels, queue and consumer
  * would be ours to rebuild anyway, and a channel lost on a live connection
@@ -52,10 +63,11 @@ const DEFAULTS = {
  * loss is simpler to reason about.
  */
 export class AmqpEventBus implements EventBus {
-  private readonly listeners: BusListener[] = [];
-  private readonly options: Required<AmqpBusOptions>;
+  private readonly listeners: BusListeners;
+  private readonly options: Required<Omit<AmqpBusOptions, 'stream'>>;
   private reconnector: AmqpReconnector | undefined;
   private closing: Promise<void> | undefined;
+  private readonly stream: StreamMode | undefined;
 
   constructor(
     options: AmqpBusOptions,
@@ -63,6 +75,13 @@ export class AmqpEventBus implements EventBus {
     private readonly metrics: Metrics,
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.listeners = new BusListeners(logger);
+    this.stream = options.stream === undefined ? undefined : this.streamMode(options.stream);
+  }
+
+  /** Replays from the stream: stream mode only (undefined in exclusive mode). Usable once started. */
+  get replay(): StreamReplay | undefined {
+    return this.stream?.replay;
   }
 
   async publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
@@ -80,11 +99,12 @@ export class AmqpEventBus implements EventBus {
 
   listen(listener: BusListener): void {
     if (this.reconnector !== undefined) throw new Error('AmqpEventBus.listen must be called before start');
-    this.listeners.push(listener);
+    this.listeners.add(listener);
   }
 
   readiness(): Readiness {
-    return this.reconnector?.session === undefined ? { ready: false, reason: this.readinessReason() } : READY;
+    if (this.reconnector?.session === undefined) return { ready: false, reason: this.readinessReason() };
+    return this.stream?.readiness() ?? READY;
   }
 
   async start(): Promise<void> {
@@ -93,9 +113,11 @@ export class AmqpEventBus implements EventBus {
     const { backoff, ...settings } = this.options;
     const { listeners, logger, metrics } = this;
     const consume =
-      listeners.length === 0 ? undefined : { maxMessageBytes: settings.maxMessageBytes, listeners, logger, metrics };
+      listeners.size === 0
+        ? undefined
+        : { maxMessageBytes: settings.maxMessageBytes, listeners: [listeners], logger, metrics };
     this.reconnector = new AmqpReconnector({
-      settings: { ...settings, logger: this.logger, consume },
+      settings: { ...settings, logger: this.logger, consume, stream: this.stream?.topology() },
       backoff,
       endpoint,
       logger: this.logger,
@@ -108,6 +130,19 @@ export class AmqpEventBus implements EventBus {
         'RabbitMQ is not reachable; retrying in the background',
       );
     }
+  }
+
+  private streamMode(options: StreamOptions): StreamMode {
+    return new StreamMode(resolveStreamOptions(options), {
+      listeners: this.listeners,
+      consuming: () => this.listeners.size > 0,
+      prefetch: this.options.prefetch,
+      maxMessageBytes: this.options.maxMessageBytes,
+      openChannel: () =>
+        this.reconnector?.session?.openChannel() ?? Promise.reject(new Error('RabbitMQ is not connected')),
+      logger: this.logger,
+      metrics: this.metrics,
+    });
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics/metrics';
 import { AmqpSession, type SessionSettings } from './amqp-session';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { describeError } from './error-message';
+import { TopologyRefused } from './topology-refused';
 import { withTimeout } from './with-timeout';
 
 export interface ReconnectorParts {
@@ -31,6 +32,8 @@ export class AmqpReconnector {
   private lostAt: number | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private nextAttemptAt = 0;
+  /** The refusal last logged: a broker that keeps refusing is logged once, not at every retry. */
+  private refusal: string | undefined;
 
   constructor(private readonly parts: ReconnectorParts) {}
 
@@ -72,10 +75,21 @@ export class AmqpReconnector {
       this.onUp(session);
     } catch (error) {
       this.failures += 1;
+      if (error instanceof TopologyRefused) return this.onRefused(error);
       this.reason = `RabbitMQ at ${this.parts.endpoint} is unreachable: ${describeError(error)}`;
       this.parts.logger.debug({ err: error, failures: this.failures }, 'RabbitMQ connect attempt failed');
       this.scheduleRetry();
     }
+  }
+
+  /** The broker answers but refuses what we need: one error line, then retries at the backoff cap. */
+  private onRefused(error: TopologyRefused): void {
+    this.reason = error.message;
+    const { endpoint, logger } = this.parts;
+    if (this.refusal === error.message) logger.debug({ endpoint, failures: this.failures }, 'RabbitMQ refused again');
+    else logger.error({ endpoint }, error.message);
+    this.refusal = error.message;
+    this.scheduleRetry(true);
   }
 
   private onUp(session: AmqpSession): void {
@@ -95,6 +109,7 @@ export class AmqpReconnector {
     }
     this.lostAt = undefined;
     this.failures = 0;
+    this.refusal = undefined;
   }
 
   private onLost(session: AmqpSession, why: string): void {
@@ -110,9 +125,10 @@ export class AmqpReconnector {
     this.scheduleRetry();
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(atCap = false): void {
     if (this.stopped || this.retryTimer !== undefined) return;
-    const delay = backoffDelay(this.parts.backoff, this.failures);
+    // Attempt 30 is past any cap: the delay is drawn from the cap's upper half.
+    const delay = backoffDelay(this.parts.backoff, atCap ? 30 : this.failures);
     this.nextAttemptAt = Date.now() + delay;
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }

@@ -1,9 +1,10 @@
 import type { EventEmitter } from 'node:events';
-import { connect, type ChannelModel } from 'amqplib';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { AmqpMessage } from './amqp-envelope';
 import { withHeartbeat } from './amqp-endpoint';
 import { ConfirmPublisher, type PublishFailure } from './amqp-publisher';
+import { declareStreamTopology, type StreamTopologySettings } from './amqp-stream-topology';
 import { declareTopology, type Topology, type TopologySettings } from './amqp-topology';
 import { describeError } from './error-message';
 import { withTimeout } from './with-timeout';
@@ -17,6 +18,8 @@ export interface SessionSettings extends TopologySettings {
   readonly publishTimeoutMs: number;
   /** Bounds a clean close; past it the socket is destroyed. */
   readonly closeTimeoutMs: number;
+  /** AMQP_QUEUE=stream: consume the shared stream; absent: an exclusive queue (`consume`). */
+  readonly stream?: StreamTopologySettings | undefined;
 }
 
 const ignore = (): void => undefined;
@@ -68,6 +71,17 @@ export class AmqpSession {
     return this.publisher.send(message);
   }
 
+  /**
+   * A channel of its own on this connection, for a reader that is not the
+   * session's (a replay): its errors close it alone, and the session does not
+   * watch it. Rejects when the session is lost or closing.
+   */
+  openChannel(): Promise<Channel> {
+    if (this.lostReason !== undefined) return Promise.reject(new Error(this.lostReason));
+    if (this.closing !== undefined) return Promise.reject(new Error('connection closing'));
+    return this.model.createChannel();
+  }
+
   /** Cancels the consumer, waits briefly for outstanding confirms, closes; idempotent and bounded in time. */
   close(): Promise<void> {
     return (this.closing ??= this.shutdown());
@@ -75,7 +89,12 @@ export class AmqpSession {
 
   private async declare(): Promise<void> {
     const onCancelled = (): void => this.lose('the broker cancelled the consumer');
-    this.topology = await declareTopology(this.model, this.settings, (c, role) => this.watch(c, role), onCancelled);
+    const watch = (channel: Channel, role: string): void => this.watch(channel, role);
+    const { stream } = this.settings;
+    this.topology =
+      stream === undefined
+        ? await declareTopology(this.model, this.settings, watch, onCancelled)
+        : await declareStreamTopology(this.model, this.settings.exchange, stream, watch, (why) => this.lose(why));
     this.publisher = new ConfirmPublisher(
       this.topology.publishChannel,
       this.settings.exchange,

@@ -37,6 +37,12 @@ const url = (protocols: readonly string[]): VariableSpec<string> => ({
   allowed: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
 });
 
+/** Exchange and queue names: what RabbitMQ allows, held to the topic alphabet. */
+const amqpName: VariableSpec<string> = {
+  schema: z.string().regex(/^[A-Za-z0-9._:-]{1,255}$/),
+  allowed: '1-255 characters of A-Za-z0-9._:-',
+};
+
 const secret: VariableSpec<string> = { schema: z.string(), allowed: 'any text', secret: true };
 
 const text: VariableSpec<string> = { schema: z.string(), allowed: 'any text' };
@@ -107,10 +113,12 @@ export const VARIABLES = {
   HOST: or({ schema: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/), allowed: 'a host name or IP address' }, '0.0.0.0'),
   ROLE: or(oneOf('server', 'fetcher', 'all'), 'all'),
   AMQP_URL: { ...url(['amqp:', 'amqps:']), secret: true },
-  AMQP_EXCHANGE: or(
-    { schema: z.string().regex(/^[A-Za-z0-9._:-]{1,255}$/), allowed: '1-255 characters of A-Za-z0-9._:-' },
-    'crypto-info',
-  ),
+  AMQP_EXCHANGE: or(amqpName, 'crypto-info'),
+  AMQP_QUEUE: or(oneOf('stream', 'exclusive'), 'stream'),
+  // Its default depends on AMQP_EXCHANGE: loadConfig derives it.
+  AMQP_STREAM: amqpName,
+  STREAM_MAX_AGE_S: or(whole(1, Number.MAX_SAFE_INTEGER), '86400'),
+  STREAM_MAX_BYTES: or(whole(1, Number.MAX_SAFE_INTEGER), '1073741824'),
   RATE_SOURCE: oneOf('coinapi', 'simulated', 'off'),
   COIN_API_KEY: secret,
   COINAPI_URL: or(url(['http:', 'https:']), 'https://rest.coinapi.io'),

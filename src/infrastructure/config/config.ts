@@ -2,19 +2,26 @@ import type { ParsedVariables } from './config-schema';
 
 export type Role = ParsedVariables['ROLE'];
 export type LogLevel = ParsedVariables['LOG_LEVEL'];
+export type AmqpQueue = ParsedVariables['AMQP_QUEUE'];
 export type RateSourceKind = NonNullable<ParsedVariables['RATE_SOURCE']>;
 
 /** The validated configuration (see the table in SPEC.md and the README): one field per variable. */
 export type Config = ReturnType<typeof toConfig>;
 
 /** Names the parsed variables for the code; their types come from the schema in config-schema.ts. */
-export function toConfig(v: ParsedVariables, rateSource: RateSourceKind) {
+export function toConfig(v: ParsedVariables, rateSource: RateSourceKind, amqpStream: string) {
   return {
     port: v.PORT,
     host: v.HOST,
     role: v.ROLE,
     amqpUrl: v.AMQP_URL,
     amqpExchange: v.AMQP_EXCHANGE,
+    /** How each replica consumes: the shared durable stream, or an exclusive queue of its own. */
+    amqpQueue: v.AMQP_QUEUE,
+    /** The stream queue bound to the exchange (stream mode). */
+    amqpStream,
+    streamMaxAgeSeconds: v.STREAM_MAX_AGE_S,
+    streamMaxBytes: v.STREAM_MAX_BYTES,
     rateSource,
     coinApiKey: v.COIN_API_KEY,
     coinApiUrl: v.COINAPI_URL.replace(/\/+$/, ''),

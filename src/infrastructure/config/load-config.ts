@@ -34,9 +34,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (v.ROLE === 'fetcher' && !hasValue(env.AMQP_URL)) {
     problems.push('ROLE="fetcher" is invalid without AMQP_URL: its rates would reach no one');
   }
+  const amqpStream = v.AMQP_STREAM ?? `${v.AMQP_EXCHANGE}.stream`;
+  if (v.AMQP_STREAM === undefined && amqpStream.length > 255) {
+    problems.push('AMQP_STREAM is unset and AMQP_EXCHANGE + ".stream" is over 255 characters: set AMQP_STREAM');
+  }
   problems.push(...jwtProblems(v, { key: hasValue(env.JWT_KEY), jwksUrl: hasValue(env.JWT_JWKS_URL) }));
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  return toConfig(v, rateSource);
+  return toConfig(v, rateSource, amqpStream);
 }
 
 const hasValue = (raw: string | undefined): boolean => raw !== undefined && raw !== '';

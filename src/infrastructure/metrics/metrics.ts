@@ -10,6 +10,20 @@ export interface SweepStats {
   readonly helperWrites: number;
 }
 
+/** The open streams, and how many of them are behind (the Broker). */
+export interface ClientCounts {
+  readonly size: number;
+  readonly behind: number;
+}
+
+/** Where the stream consumer stands (stream mode), read at scrape time. */
+export interface StreamPosition {
+  /** Offset of the last message processed; undefined before the first. */
+  readonly offset: number | undefined;
+  /** Messages between it and the tail, where known (during the warm-up); undefined otherwise. */
+  readonly behind: number | undefined;
+}
+
 /**
  * Every Prometheus series of one process, on its own registry (so tests can run
  * several services in one process). Hot-path counters are bumped once per
@@ -17,16 +31,16 @@ export interface SweepStats {
  */
 export class Metrics {
   readonly registry = new Registry();
-  private clientCount: () => number = () => 0;
-  private behindCount: () => number = () => 0;
+  private subscriptions: ClientCounts = { size: 0, behind: 0 };
   private sweeps: SweepStats = { threads: 0, helperWrites: 0 };
   private helperWritesSeen = 0;
+  private streamPosition: () => StreamPosition = () => ({ offset: undefined, behind: undefined });
 
   readonly clients: Gauge = new Gauge({
     name: 'sse_clients',
     help: 'Open stream connections',
     registers: [this.registry],
-    collect: (): void => this.clients.set(this.clientCount()),
+    collect: (): void => this.clients.set(this.subscriptions.size),
   });
   readonly fanOutHelpers: Gauge = new Gauge({
     name: 'sse_fanout_helper_threads',
@@ -75,7 +89,7 @@ export class Metrics {
     name: 'sse_clients_behind',
     help: 'Open streams that are behind: replaying, or slower than the events (their events wait in a backlog)',
     registers: [this.registry],
-    collect: (): void => this.clientsBehind.set(this.behindCount()),
+    collect: (): void => this.clientsBehind.set(this.subscriptions.behind),
   });
   readonly fanOutFailures = new Counter({
     name: 'sse_fanout_failures_total',
@@ -91,6 +105,29 @@ export class Metrics {
   readonly busMessagesRejected = new Counter({
     name: 'sse_bus_messages_rejected_total',
     help: 'Messages from the bus dropped because they were malformed or too large',
+    registers: [this.registry],
+  });
+  readonly streamOffset: Gauge = new Gauge({
+    name: 'sse_stream_offset',
+    help: 'Stream offset of the last message the stream consumer processed (-1 before the first)',
+    registers: [this.registry],
+    collect: (): void => this.streamOffset.set(this.streamPosition().offset ?? -1),
+  });
+  readonly streamLag: Gauge = new Gauge({
+    name: 'sse_stream_lag_messages',
+    help: 'Messages the stream consumer is behind the tail it last learned (during warm-up; 0 once caught up)',
+    registers: [this.registry],
+    collect: (): void => this.streamLag.set(this.streamPosition().behind ?? 0),
+  });
+  readonly streamGaps = new Counter({
+    name: 'sse_stream_gaps_total',
+    help: 'Times the stream consumer found events lost to the stream retention and signalled a gap',
+    registers: [this.registry],
+  });
+  readonly streamReplays = new Counter({
+    name: 'sse_stream_replays_total',
+    help: 'Replays from the stream by outcome: served, not-found, failed, closed (by the reader first), busy',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   readonly rateFetches = new Counter({
@@ -143,14 +180,23 @@ export class Metrics {
     for (const reason of DROP_REASONS) this.clientsDropped.inc({ reason }, 0);
   }
 
+  /** The Prometheus text of every series, for `/metrics`. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
   /** Where the client gauge reads from (the Broker, once it exists). */
-  countClientsWith(count: () => number, behind: () => number): void {
-    this.clientCount = count;
-    this.behindCount = behind;
+  countClientsWith(subscriptions: ClientCounts): void {
+    this.subscriptions = subscriptions;
   }
 
   /** Where the fan-out thread figures are read from (the SweepPool, on a stream server). */
   countSweepsWith(stats: SweepStats): void {
     this.sweeps = stats;
+  }
+
+  /** Where the stream position gauges read from (the stream-mode bus). */
+  readStreamWith(position: () => StreamPosition): void {
+    this.streamPosition = position;
   }
 }

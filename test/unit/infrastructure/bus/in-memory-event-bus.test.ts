@@ -34,6 +34,15 @@ describe('InMemoryEventBus', () => {
     expect(lines[0]).to.include('boom').and.to.include('e1');
   });
 
+  it('never signals a gap: nothing is lost in one process', async () => {
+    const bus = new InMemoryEventBus(pino({ level: 'silent' }));
+    const seen: string[] = [];
+    bus.listen({ event: (e) => seen.push(`event:${e.id}`), gap: () => seen.push('gap') });
+    await bus.publish(event);
+    await bus.publish(testEvent('e2'));
+    expect(seen).to.deep.equal(['event:e1', 'event:e2']);
+  });
+
   it('is always ready', async () => {
     const bus = new InMemoryEventBus(pino({ level: 'silent' }));
     await bus.start();

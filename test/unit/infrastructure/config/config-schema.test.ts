@@ -99,4 +99,26 @@ describe('config variables', () => {
       expect(invalid({ AMQP_EXCHANGE: 'my exchange' })).to.include('AMQP_EXCHANGE="my exchange"');
     });
   });
+
+  describe('AMQP_STREAM', () => {
+    it('defaults to the exchange name followed by .stream', () => {
+      expect(loadConfig({ AMQP_EXCHANGE: 'rates-x' }).amqpStream).to.equal('rates-x.stream');
+    });
+
+    it('takes a name of its own', () => {
+      expect(loadConfig({ AMQP_EXCHANGE: 'rates-x', AMQP_STREAM: 'my.log:1' }).amqpStream).to.equal('my.log:1');
+    });
+
+    it('rejects a name outside the exchange alphabet or over 255 characters', () => {
+      expect(invalid({ AMQP_STREAM: 'my stream' }))
+        .to.include('AMQP_STREAM="my stream"')
+        .and.to.include('1-255 characters of A-Za-z0-9._:-');
+      expect(invalid({ AMQP_STREAM: 's'.repeat(256) })).to.include('AMQP_STREAM=');
+    });
+
+    it('asks for a name when the default would be over 255 characters', () => {
+      expect(invalid({ AMQP_EXCHANGE: 'e'.repeat(250) })).to.include('AMQP_STREAM is unset');
+      expect(loadConfig({ AMQP_EXCHANGE: 'e'.repeat(250), AMQP_STREAM: 'short' }).amqpStream).to.equal('short');
+    });
+  });
 });

@@ -18,6 +18,10 @@ const SPEC_DEFAULTS = {
   role: 'all',
   amqpUrl: undefined,
   amqpExchange: 'crypto-info',
+  amqpQueue: 'stream',
+  amqpStream: 'crypto-info.stream',
+  streamMaxAgeSeconds: 86400,
+  streamMaxBytes: 1073741824,
   rateSource: 'simulated',
   coinApiKey: undefined,
   coinApiUrl: 'https://rest.coinapi.io',
@@ -58,6 +62,8 @@ const BOUNDS: [string, keyof typeof SPEC_DEFAULTS, number, number | undefined][]
   ['RETRY_MS', 'retryMs', 0, undefined],
   ['FANOUT_THREADS', 'fanOutThreads', 0, 16],
   ['HISTORY_BYTES', 'historyBytes', 1, undefined],
+  ['STREAM_MAX_AGE_S', 'streamMaxAgeSeconds', 1, undefined],
+  ['STREAM_MAX_BYTES', 'streamMaxBytes', 1, undefined],
 ];
 
 describe('loadConfig', () => {
@@ -67,10 +73,18 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     const empty = Object.fromEntries(
-      ['PORT', 'ROLE', 'AMQP_URL', 'RATE_SOURCE', 'CORS_ORIGINS', 'LOG_LEVEL', 'ANONYMOUS', 'JWT_JWKS_URL'].map((n) => [
-        n,
-        '',
-      ]),
+      [
+        'PORT',
+        'ROLE',
+        'AMQP_URL',
+        'RATE_SOURCE',
+        'CORS_ORIGINS',
+        'LOG_LEVEL',
+        'ANONYMOUS',
+        'JWT_JWKS_URL',
+        'AMQP_QUEUE',
+        'AMQP_STREAM',
+      ].map((n) => [n, '']),
     );
     expect(loadConfig({ ...empty, COIN_API_KEY: '', PUBLISH_TOKEN: '', JWT_KEY: '' })).to.deep.equal(SPEC_DEFAULTS);
   });
@@ -117,6 +131,7 @@ describe('loadConfig', () => {
     ['ROLE', 'role', ['server', 'all'], 'one of server, fetcher, all'],
     ['RATE_SOURCE', 'rateSource', ['simulated', 'off'], 'one of coinapi, simulated, off'],
     ['LOG_LEVEL', 'logLevel', ['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error'],
+    ['AMQP_QUEUE', 'amqpQueue', ['stream', 'exclusive'], 'one of stream, exclusive'],
   ];
   for (const [name, field, values, rule] of ENUMS) {
     it(`accepts ${name} values ${values.join(', ')}`, () => {

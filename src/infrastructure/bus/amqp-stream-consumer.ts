@@ -1,0 +1,95 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics';
+import { decodeEnvelope } from './amqp-envelope';
+import type { BusListeners } from './bus-listeners';
+import type { OffsetIndex } from './offset-index';
+import type { StreamCursor } from './stream-cursor';
+import { isProbe, streamOffsetOf } from './stream-message';
+
+/** What the live stream consumer works with; one per process, kept across connections (but `channel`). */
+export interface StreamConsumerState {
+  readonly cursor: StreamCursor;
+  readonly index: OffsetIndex;
+  readonly listeners: BusListeners;
+  readonly maxMessageBytes: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** The warm-up has handed on everything up to the tail seen at start. */
+  readonly onCaughtUp: () => void;
+  /** The stream was deleted and declared anew: the cursor is void and events may be lost. */
+  readonly onReplaced: () => void;
+}
+
+export interface StreamDeliveryContext extends StreamConsumerState {
+  readonly channel: Channel;
+  /** The broker cancelled the consumer (the stream was deleted). */
+  readonly onCancelled: () => void;
+  /** A delivery without a stream offset: the queue is not a stream. */
+  readonly onNotAStream: () => void;
+}
+
+/**
+ * The consume callback of stream mode: each delivery is judged against the
+ * cursor (a resend at or below the last offset processed is skipped; the
+ * first delivery after a resume past the offset asked for is a gap, told to
+ * the listeners before the event), handed on, recorded, then acked (on a
+ * stream an ack is only credit). Never throws: it runs inside amqplib's
+ * socket callbacks.
+ */
+export function streamDeliveryHandler(context: StreamDeliveryContext): (message: ConsumeMessage | null) => void {
+  return (message) => {
+    if (message === null) return context.onCancelled();
+    const offset = streamOffsetOf(message);
+    if (offset === undefined) {
+      // Not a stream: the message is someone else's, put it back.
+      settle(context, () => context.channel.nack(message, false, true));
+      return context.onNotAStream();
+    }
+    const judgement = context.cursor.judge(offset);
+    if (judgement !== 'old') {
+      if (judgement === 'gap') signalGap(context, offset);
+      if (!isProbe(message)) handOn(context, message, offset);
+      if (context.cursor.advance(offset)) context.onCaughtUp();
+    }
+    settle(context, () => context.channel.ack(message));
+  };
+}
+
+function handOn(context: StreamDeliveryContext, message: ConsumeMessage, offset: number): void {
+  const decoded = decodeEnvelope(message.content, message.properties, context.maxMessageBytes);
+  if (decoded.ok) {
+    context.index.record(decoded.event.id, offset);
+    context.listeners.event(decoded.event);
+    return;
+  }
+  context.metrics.busMessagesRejected.inc();
+  context.logger.warn(
+    {
+      reason: decoded.reason,
+      bytes: message.content.length,
+      offset,
+      messageId: message.properties.messageId as unknown,
+    },
+    'dropped a malformed message from the stream',
+  );
+}
+
+function signalGap(context: StreamDeliveryContext, offset: number): void {
+  const asked = (context.cursor.lastOffset ?? -1) + 1;
+  context.metrics.streamGaps.inc();
+  context.logger.warn(
+    { asked, resumedAt: offset, lost: offset - asked },
+    'events were lost: the stream no longer holds where this replica left off (retention)',
+  );
+  context.listeners.gap();
+}
+
+/** An ack on a channel that just closed throws; the next connection resumes from the cursor anyway. */
+function settle(context: StreamDeliveryContext, acknowledge: () => void): void {
+  try {
+    acknowledge();
+  } catch (error) {
+    context.logger.debug({ err: error }, 'could not ack a stream message: channel closed');
+  }
+}

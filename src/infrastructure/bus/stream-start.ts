@@ -1,0 +1,78 @@
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { notAStream } from './topology-refused';
+import { newProbeId, publishProbe, streamOffsetOf, streamTimestamp } from './stream-message';
+
+export interface TailReading {
+  /** The probe's offset: every message confirmed before the reading lies below it. */
+  readonly probe: number;
+  /** The first offset at or after the time asked for (chunk-granular), when a time was asked for. */
+  readonly firstSince: number | undefined;
+}
+
+/**
+ * Learns where the stream's tail is, deterministically. AMQP 0-9-1 cannot ask
+ * a stream for it, the declare-ok message count of a stream is always 0
+ * (RabbitMQ 3.10), and `x-stream-offset: last` is the first message of the
+ * last chunk, not the last message. So: attach a consumer at `next` (and,
+ * if `sinceMs` is given, one at that time), then append a probe. Everything
+ * confirmed before lies below the probe's offset, and every consumer
+ * attached before it is bound to receive it, so none can hang on an empty or
+ * idle stream: the timestamp consumer's first delivery is the first offset
+ * of that time, or the probe itself when nothing is that recent.
+ */
+export async function readTail(model: ChannelModel, stream: string, sinceMs?: number): Promise<TailReading> {
+  const channels: Channel[] = [];
+  const open = async <C extends Channel>(create: () => Promise<C>): Promise<C> => {
+    const channel = await create();
+    channels.push(channel);
+    channel.on('error', () => undefined); // a failure surfaces as a rejection below
+    return channel;
+  };
+  try {
+    const probeId = newProbeId();
+    const isProbe = (message: ConsumeMessage): boolean => message.properties.messageId === probeId;
+    const tail = await watch(await open(() => model.createChannel()), stream, 'next', isProbe);
+    const since =
+      sinceMs === undefined
+        ? undefined
+        : await watch(await open(() => model.createChannel()), stream, streamTimestamp(sinceMs), () => true);
+    await publishProbe(await open(() => model.createConfirmChannel()), stream, probeId);
+    const [probe, firstSince] = await Promise.all([tail.found, since?.found]);
+    return { probe, firstSince };
+  } finally {
+    await Promise.all(channels.map((channel) => channel.close().catch(() => undefined)));
+  }
+}
+
+/**
+ * Attaches a consumer at `offset` and resolves, once the broker has it, with
+ * the offset of the first delivery that `matches` to come. Prefetch 1 is
+ * enough: each delivery is acked (credit) at once.
+ */
+async function watch(
+  channel: Channel,
+  stream: string,
+  offset: unknown,
+  matches: (message: ConsumeMessage) => boolean,
+): Promise<{ readonly found: Promise<number> }> {
+  let settle: { resolve: (offset: number) => void; reject: (error: Error) => void } | undefined;
+  const found = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+  found.catch(() => undefined); // awaited by the caller unless an earlier step failed
+  channel.on('close', () => settle?.reject(new Error('the channel closed while reading the stream tail')));
+  const onMessage = (message: ConsumeMessage | null): void => {
+    if (message === null) return settle?.reject(new Error('the broker cancelled the consumer reading the tail'));
+    const at = streamOffsetOf(message);
+    try {
+      // Not a stream: the message is someone else's, put it back.
+      if (at === undefined) channel.nack(message, false, true);
+      else channel.ack(message);
+    } catch {
+      return; // the channel closed under us: its close event rejects
+    }
+    if (at === undefined) settle?.reject(notAStream(stream, 'it delivers messages without x-stream-offset'));
+    else if (matches(message)) settle?.resolve(at);
+  };
+  await channel.prefetch(1);
+  await channel.consume(stream, onMessage, { noAck: false, arguments: { 'x-stream-offset': offset } });
+  return { found };
+}
