@@ -38,7 +38,7 @@ export function decodeEnvelopeV1(content: Buffer): Decoded {
   const decoded: StreamEvent = {
     id: id as EventId,
     topic: topic as Topic,
-    name: eventName?.ok === true ? eventName.value : undefined,
+    ...(eventName?.ok === true && { name: eventName.value }),
     data: jsonTextOf(data),
     publishedAt,
     private: false,

@@ -98,11 +98,11 @@ function fields(headers: Record<string, unknown>, messageId: unknown, data: Stre
   const event: StreamEvent = {
     id: messageId as EventId,
     topic: topic.value,
-    name: name?.ok === true ? name.value : undefined,
+    ...(name?.ok === true && { name: name.value }),
     data,
     publishedAt,
     private: isPrivate,
-    idempotencyKey: key?.ok === true ? key.value : undefined,
+    ...(key?.ok === true && { idempotencyKey: key.value }),
   };
   return { ok: true, event };
 }
