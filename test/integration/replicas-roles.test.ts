@@ -5,6 +5,19 @@ import { RawSseClient } from '../support/raw-sse-client';
 import { freshExchange, readyz, ReplicaSet } from '../support/replica-set';
 import { requireRabbitMq } from '../support/require-rabbitmq';
 import { eventually } from '../support/wait';
+import { RABBITMQ_URL } from '../support/require-rabbitmq';
+import amqp from 'amqplib';
+
+/** The stream queue as the broker reports it (a passive declare): throws when it does not exist. */
+async function streamQueue(name: string): Promise<{ consumerCount: number; messageCount: number }> {
+  const connection = await amqp.connect(RABBITMQ_URL);
+  try {
+    const channel = await connection.createChannel();
+    return await channel.checkQueue(name);
+  } finally {
+    await connection.close();
+  }
+}
 
 const STREAM = '/api/v1/sso/stream';
 const isRate = (body: Record<string, unknown>): boolean => String(body.topic).startsWith('rates.');
@@ -24,7 +37,11 @@ describe('ROLE with AMQP_URL (built processes)', function () {
   });
 
   it('fetcher: serves only /healthz, /readyz and /metrics, consumes no queue, publishes rates to the exchange', async () => {
-    const fetcher = await set.spawn('fetcher', { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '200' });
+    const fetcher = await set.spawn('fetcher', {
+      RATE_SOURCE: 'simulated',
+      RATE_INTERVAL_MS: '200',
+      AMQP_QUEUE: 'exclusive',
+    });
     await eventually(async () => (await readyz(fetcher.url)).status === 200, 'the fetcher to be ready');
     for (const path of ['/healthz', '/readyz', '/metrics']) {
       expect((await fetch(`${fetcher.url}${path}`)).status, path).to.equal(200);
@@ -44,10 +61,22 @@ describe('ROLE with AMQP_URL (built processes)', function () {
     expect(tap.bodies[0]!.data).to.include({ source: 'simulated', asset_id_quote: 'USD' });
   });
 
+  it('fetcher in stream mode: declares and binds the stream, so its confirmed rates are in it, and consumes nothing', async () => {
+    const fetcher = await set.spawn('fetcher', { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '200' });
+    await eventually(async () => (await readyz(fetcher.url)).status === 200, 'the fetcher to be ready');
+    const stream = await streamQueue(`${set.exchange}.stream`);
+    expect(stream.consumerCount).to.equal(0);
+    await eventually(async () => (await streamQueue(`${set.exchange}.stream`)).messageCount >= 0, 'the stream');
+  });
+
   it('server: binds its own queue and publishes broadcasts but no rates, even with RATE_SOURCE set', async () => {
     tap = await ExchangeTap.open(set.exchange);
     await tap.listen();
-    const server = await set.spawn('server', { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '100' });
+    const server = await set.spawn('server', {
+      RATE_SOURCE: 'simulated',
+      RATE_INTERVAL_MS: '100',
+      AMQP_QUEUE: 'exclusive',
+    });
     expect((await readyz(server.url)).status).to.equal(200);
     // A rate source ticks at once when started (before "listening"), on the same confirm channel that
     // carries the broadcast: had the server one, its first rates would reach the tap before this.

@@ -18,9 +18,13 @@ export class ExchangeTap {
     return new ExchangeTap(await amqp.connect(RABBITMQ_URL), exchange);
   }
 
-  /** The bodies received so far, parsed. */
+  /** What was received so far, as events: the message id, the topic header and the parsed data (envelope v2). */
   get bodies(): Record<string, unknown>[] {
-    return this.messages.map((m) => JSON.parse(m.content.toString('utf8')) as Record<string, unknown>);
+    return this.messages.map((m) => ({
+      id: m.properties.messageId as unknown,
+      topic: (m.properties.headers as Record<string, unknown> | undefined)?.['x-sse-topic'],
+      data: JSON.parse(m.content.toString('utf8')) as unknown,
+    }));
   }
 
   /**

@@ -20,7 +20,7 @@ export async function metricValue(url: string, name: string): Promise<number | u
 
 /**
  * Built service processes (`ROLE=server`, `fetcher`, `all`) on one RabbitMQ
- * exchange. `stopAll` stops every process still running (SIGTERM) and deletes
+ * exchange. `stopAll` stops every process still running (SIGTERM) and deletes the stream and
  * the exchange; `exits` lists the processes that have exited on their own.
  */
 export class ReplicaSet {
@@ -61,6 +61,8 @@ export class ReplicaSet {
     const connection = await amqp.connect(RABBITMQ_URL);
     const channel = await connection.createChannel();
     await channel.deleteExchange(this.exchange);
+    // Stream mode (the default) declares `<exchange>.stream`: durable, so it would outlive the test.
+    await channel.deleteQueue(`${this.exchange}.stream`);
     await connection.close();
   }
 }
