@@ -1,10 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FaultWindow } from './chaos-stats';
 import type { FaultAction } from './fault-schedule';
-import { pause } from './pause';
-
-/** Read through a call: the compiler would take `aborted` for still false after an earlier check and an await. */
-const isAborted = (signal: AbortSignal): boolean => signal.aborted;
+import { isAborted, pause } from './pause';
 
 /** What a fault does to the system under test. */
 export interface FaultHooks {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BROADCAST_PATH, chaosBody, idempotencyKey } from './chaos-message';
-import { pause } from './pause';
+import { isAborted, pause } from './pause';
 
 /** Between two attempts at one event; far below Retry-After on purpose, to keep the pressure on. */
 const RETRY_MS = 50;
@@ -43,6 +43,7 @@ export class KeyedPublisher {
     while (!signal.aborted) {
       const url = this.nextTarget();
       if (url !== undefined && (await this.attempt(url, seq, signal))) return true;
+      if (isAborted(signal)) break; // the end of the run, not a failure to count
       this.retries += 1;
       await pause(RETRY_MS, signal);
     }

@@ -5,3 +5,6 @@ export async function pause(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return;
   await delay(ms, undefined, { signal }).catch(() => undefined);
 }
+
+/** Read through a call: after an await, the compiler would still take `aborted` for what an earlier check found. */
+export const isAborted = (signal: AbortSignal): boolean => signal.aborted;
