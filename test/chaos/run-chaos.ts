@@ -30,13 +30,22 @@ async function brokerProblem(): Promise<string | undefined> {
   }
 }
 
-/** Ctrl-C (or SIGTERM) once: stop and clean up; twice: SIGKILL the replicas and leave now. */
+/**
+ * Ctrl-C (or SIGTERM) once: stop and clean up; again, a second or more later:
+ * SIGKILL the replicas and leave now. A repeat within the second is the same
+ * Ctrl-C relayed by a wrapper (npm, tsx) and must not cut the cleanup short.
+ */
 function interruptible(): AbortSignal {
   const controller = new AbortController();
+  let first = 0;
   const stop = (): void => {
-    if (controller.signal.aborted) process.exit(130); // the 'exit' handler kills the replicas
-    note('chaos: interrupted; stopping and cleaning up (again to leave at once)');
-    controller.abort();
+    if (first === 0) {
+      first = performance.now();
+      note('chaos: interrupted; stopping and cleaning up (Ctrl-C again to leave at once)');
+      controller.abort();
+    } else if (performance.now() - first > 1_000) {
+      process.exit(130); // the 'exit' handler kills the replicas
+    }
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
