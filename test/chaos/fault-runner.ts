@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { FaultWindow } from './chaos-stats';
 import type { FaultAction } from './fault-schedule';
@@ -38,6 +39,7 @@ export class FaultRunner {
   async run(signal: AbortSignal): Promise<void> {
     const stop = new AbortController();
     const both = AbortSignal.any([signal, stop.signal]);
+    setMaxListeners(this.plan.length + 10, both); // every planned fault waits on it at once
     const start = performance.now();
     const results = await Promise.allSettled(
       this.plan.map((action) =>

@@ -31,6 +31,14 @@ interface Parts {
   readonly runId: string;
 }
 
+interface Exercised {
+  readonly figures: ModeFigures;
+  /** Every client got every acknowledged event before the settle timeout. */
+  readonly settled: boolean;
+  readonly faults: FaultRunner;
+  readonly publisher: KeyedPublisher;
+}
+
 /** Waits (bounded) until every client has every acknowledged event; false if the time ran out. */
 function settle(fleet: ClientFleet, acknowledged: readonly number[], ms: number, signal: AbortSignal) {
   const complete = (): boolean =>
@@ -42,7 +50,7 @@ function settle(fleet: ClientFleet, acknowledged: readonly number[], ms: number,
 }
 
 /** Publishes while the faults strike, then settles and counts. */
-async function exercise(parts: Parts, options: ChaosOptions, signal: AbortSignal) {
+async function exercise(parts: Parts, options: ChaosOptions, signal: AbortSignal): Promise<Exercised> {
   const { broker, replicas, fleet } = parts;
   const publisher = new KeyedPublisher(() => replicas.urls(), parts.runId, options.rate);
   const faults = new FaultRunner(faultSchedule(options.schedule, options.seed), {
@@ -65,8 +73,32 @@ async function exercise(parts: Parts, options: ChaosOptions, signal: AbortSignal
     await published;
   }
   const settled = await settle(fleet, publisher.acknowledged, options.settleMs, signal);
-  const figures: ModeFigures = summarize(publisher.acknowledged, fleet.ledgers, faults.windows, performance.now());
-  return { figures, settled, faults, publisher };
+  return {
+    settled,
+    faults,
+    publisher,
+    figures: summarize(publisher.acknowledged, fleet.ledgers, faults.windows, performance.now()),
+  };
+}
+
+/** The report of one mode, and a line for each thing that went wrong beside the figures. */
+function reportOf(mode: QueueMode, { fleet, replicas }: Parts, done: Exercised, note: (line: string) => void) {
+  if (!done.settled) note(`${mode}: settle timeout: some acknowledged events never arrived`);
+  if (done.publisher.unexpected !== undefined)
+    note(`${mode}: unexpected broadcast answer: ${done.publisher.unexpected}`);
+  for (const exit of replicas.unexpectedExits()) note(`${mode}: replica exited on its own: ${exit}`);
+  const clients = fleet.clients;
+  return {
+    mode,
+    figures: done.figures,
+    clients: clients.length,
+    cuts: done.faults.cuts,
+    kills: done.faults.kills,
+    retries: done.publisher.retries,
+    resets: clients.reduce((n, c) => n + c.resets, 0),
+    reconnects: clients.reduce((n, c) => n + Math.max(0, c.opens - 1), 0),
+    gaveUp: clients.filter((c) => c.gaveUp).length,
+  };
 }
 
 /**
@@ -91,23 +123,9 @@ export async function runMode(
     const ports = await Promise.all(Array.from({ length: options.schedule.replicas }, (_, n) => replicas.start(n)));
     fleet = await ClientFleet.open(ports, options.clients, runId);
     note(`${mode}: ${ports.length} replicas ready, ${fleet.clients.length} clients connected; publishing`);
-    const { figures, settled, faults, publisher } = await exercise({ broker, replicas, fleet, runId }, options, signal);
-    if (!settled) note(`${mode}: settle timeout (${options.settleMs} ms): some acknowledged events never arrived`);
-    if (publisher.unexpected !== undefined) note(`${mode}: unexpected broadcast answer: ${publisher.unexpected}`);
-    for (const exit of replicas.unexpectedExits()) note(`${mode}: replica exited on its own: ${exit}`);
-    const clients = fleet.clients;
-    return {
-      mode,
-      figures,
-      clients: clients.length,
-      cuts: faults.cuts,
-      kills: faults.kills,
-      retries: publisher.retries,
-      resets: clients.reduce((n, c) => n + c.resets, 0),
-      reconnects: clients.reduce((n, c) => n + Math.max(0, c.opens - 1), 0),
-      gaveUp: clients.filter((c) => c.gaveUp).length,
-      seconds: (performance.now() - began) / 1_000,
-    };
+    const parts = { broker, replicas, fleet, runId };
+    const done = await exercise(parts, options, signal);
+    return { ...reportOf(mode, parts, done, note), seconds: (performance.now() - began) / 1_000 };
   } finally {
     await fleet?.close();
     await replicas.stopAll();
