@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
+import { serviceEntry } from './service-entry';
 
-export const MAIN = path.resolve(__dirname, '../../dist/main.js');
+/** The built entry point: whatever package.json's "start" script runs. */
+export const MAIN = serviceEntry();
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -30,10 +31,10 @@ export async function spawnService(env: Record<string, string> = {}, timeoutMs =
     signal: signal as NodeJS.Signals | null,
   }));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no "listening" line within ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // nobody gets a handle on it: leave nothing behind
+      reject(new Error(`no "listening" line within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const look = (): void => {
       const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(output);
       if (match?.[1] !== undefined) {
