@@ -1,16 +1,14 @@
 /**
- * The short chaos profile in stream mode, as a mocha test. Not part of
- * `npm test` yet (its globs are test/unit, test/integration, test/e2e): it
- * cannot pass until AMQP_QUEUE=stream and Idempotency-Key land; then move it
- * into test/integration. Run it alone: `npm run build && npx mocha test/chaos/chaos-short.test.ts`.
- * CHAOS_SEED=<n> repeats a fault plan.
+ * The short chaos profile in stream mode, as part of `npm test`: broker cuts of each replica and a replica
+ * killed, with every acknowledged event checked at every client. The long profile is `npm run chaos --
+ * --profile long`. CHAOS_SEED=<n> repeats a fault plan.
  */
 import { expect } from 'chai';
 import { randomInt } from 'node:crypto';
 import { requireRabbitMq } from '../support/require-rabbitmq';
-import { parseChaosArgs } from './chaos-options';
-import { killLeftovers } from './chaos-replicas';
-import { runMode } from './run-mode';
+import { parseChaosArgs } from '../chaos/chaos-options';
+import { killLeftovers } from '../chaos/chaos-replicas';
+import { runMode } from '../chaos/run-mode';
 
 describe('chaos, short profile, AMQP_QUEUE=stream', function () {
   this.timeout(120_000);
