@@ -182,6 +182,8 @@ export class Broker {
 
   /** The hot loop: one write of the batch's bytes per live client; those behind get the entries queued. */
   private write(group: Group, batch: readonly Entry[]): void {
+    // Taken first: a client that falls behind in the write below already has the batch in its transport.
+    const behind = [...group.behind];
     if (group.live.size > 0) {
       const short: [Subscriber, Delivery][] = [];
       const frame = joinFrames(batch.map((entry) => entry.frame));
@@ -190,7 +192,7 @@ export class Broker {
       const delivered = (sent + short.filter(([, d]) => d !== 'closed').length) * batch.length;
       if (delivered > 0) this.parts.observer.delivered(delivered);
     }
-    for (const subscriber of [...group.behind]) {
+    for (const subscriber of behind) {
       for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry.topic);
     }
   }
