@@ -105,15 +105,7 @@ export class Broker {
 
   /** Once a second or so: token expiries, and the progress of clients that are behind. */
   tick(): void {
-    const now = this.parts.now();
-    for (const due of this.expiries.due(now)) {
-      const { subscriber } = due;
-      if (due.kind === 'close') this.remove(subscriber, 'expired');
-      else if (subscriber.expiresAt !== undefined) {
-        const exp = Math.floor(subscriber.expiresAt / 1000);
-        this.send(subscriber, this.parts.framer.control('auth-expiring', jsonTextOf({ exp })));
-      }
-    }
+    this.expire(this.parts.now());
     this.catchUp.tick();
   }
 
@@ -141,6 +133,7 @@ export class Broker {
 
   private flush(): void {
     if (this.queue.length === 0) return;
+    this.expire(this.parts.now()); // no private event after exp, whenever the next tick comes
     const events = this.queue;
     this.queue = [];
     const batches = new Map<Group, Entry[]>();
@@ -161,6 +154,18 @@ export class Broker {
         this.write(group, batch);
       } catch (error) {
         this.parts.observer.failed('write', error);
+      }
+    }
+  }
+
+  /** Warns the streams whose token expires soon and closes those whose token has expired. */
+  private expire(now: number): void {
+    for (const due of this.expiries.due(now)) {
+      const { subscriber } = due;
+      if (due.kind === 'close') this.remove(subscriber, 'expired');
+      else if (subscriber.expiresAt !== undefined) {
+        const exp = Math.floor(subscriber.expiresAt / 1000);
+        this.send(subscriber, this.parts.framer.control('auth-expiring', jsonTextOf({ exp })));
       }
     }
   }

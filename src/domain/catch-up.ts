@@ -110,6 +110,9 @@ export class CatchUp {
   resume(subscriber: Subscriber): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined || subscriber.closed) return;
+    // What waits may be private: nothing more once the token has expired (the Broker's tick may not have run).
+    const { expiresAt } = subscriber;
+    if (expiresAt !== undefined && expiresAt <= this.hooks.now()) return this.hooks.drop(subscriber, 'expired');
     backlog.waiting = undefined;
     try {
       this.rounds(subscriber, backlog);
