@@ -20,16 +20,18 @@ export class Backlog {
   /** pending + queued bytes, as last counted towards the bound on all slow clients together. */
   accounted = 0;
 
+  /**
+   * It began with a replay: what waits in the transport then does not count against the client, not even
+   * once the last round is written (those bytes are the replay's; the rounds bound them).
+   */
+  readonly withReplay: boolean;
+
   private readonly replay: Chain;
 
   constructor(sources: ReplaySource[], now: number) {
     this.replay = new Chain(sources);
+    this.withReplay = sources.length > 0;
     this.progressAt = now;
-  }
-
-  /** While a replay is under way, the bytes it has queued do not count against the client. */
-  get replaying(): boolean {
-    return !this.replay.done;
   }
 
   /** The next step: the first unfinished source's, then the pending frames, then done. */

@@ -70,7 +70,7 @@ export class CatchUp {
     if (backlog === undefined) return;
     const conflates = topic !== undefined && this.settings.conflates?.(topic) === true;
     backlog.pending.push(frame, conflates ? topic : undefined);
-    const queued = backlog.replaying ? 0 : subscriber.sink.queuedBytes();
+    const queued = backlog.withReplay ? 0 : subscriber.sink.queuedBytes();
     if (backlog.pending.bytes + queued > this.settings.clientBufferBytes) return this.hooks.drop(subscriber, 'slow');
     this.account(subscriber, backlog);
     this.enforceTotal();
