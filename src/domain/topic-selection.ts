@@ -29,11 +29,11 @@ export class TopicSelection {
   /** Exactly the filters given (none: nothing), as a token's claim lists them. */
   static of(raws: readonly string[]): Result<TopicSelection, DomainError> {
     const filters: TopicFilter[] = [];
-    let all = false;
+    let all = false; // a `*` still has every other filter checked
     for (const raw of raws) {
       const parsed = parseTopicFilter(raw);
       if (!parsed.ok) return parsed;
-      if (parsed.value.kind === 'all') all = true; // every filter is still checked
+      if (parsed.value.kind === 'all') all = true;
       else filters.push(parsed.value);
     }
     if (all) return ok(TopicSelection.everything);
