@@ -63,7 +63,11 @@ export class CatchUpKit {
   }
 
   /** A subscriber that starts behind with `sources` (registered and resumed, as the Broker does). */
-  replaying(sources: ReplaySource[], accepts?: number, expiresAt?: number): { sink: RecordingSink; subscriber: Subscriber } {
+  replaying(
+    sources: ReplaySource[],
+    accepts?: number,
+    expiresAt?: number,
+  ): { sink: RecordingSink; subscriber: Subscriber } {
     const sink = new RecordingSink();
     sink.accepts = accepts;
     const subscriber = new Subscriber(audience(), sink, expiresAt);

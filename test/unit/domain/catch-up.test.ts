@@ -55,7 +55,10 @@ describe('CatchUp', () => {
 
     it('waits for a source that is not ready and goes on when it is', () => {
       const kit = new CatchUpKit();
-      const source = new ScriptedSource([{ kind: 'wait' }, { kind: 'frames', frames: [frame('a'), frame('b')], events: 2 }]);
+      const source = new ScriptedSource([
+        { kind: 'wait' },
+        { kind: 'frames', frames: [frame('a'), frame('b')], events: 2 },
+      ]);
       const { sink, subscriber } = kit.replaying([source]);
       kit.catchUp.push(subscriber, frame('live'));
       expect(sink.rawFrames).to.have.length(0);

@@ -60,8 +60,11 @@ describe('Expiries', () => {
       expiries.forget();
     }
     expect(expiries.size).to.equal(8);
-    expect(expiries.due(200_000).filter((d) => d.kind === 'close').map((d) => all.indexOf(d.subscriber))).to.deep.equal(
-      [6, 7, 8, 9],
-    );
+    expect(
+      expiries
+        .due(200_000)
+        .filter((d) => d.kind === 'close')
+        .map((d) => all.indexOf(d.subscriber)),
+    ).to.deep.equal([6, 7, 8, 9]);
   });
 });

@@ -18,7 +18,13 @@ const idsSeenBy = (latest: LatestEvents, topics: string[] = [], privateTopics: s
 describe('LatestEvents', () => {
   it('keeps the newest entry of each topic and gives them in fan-out order', () => {
     const latest = new LatestEvents(1 << 20);
-    for (const [id, topic] of [['a1', 'A'], ['b1', 'B'], ['a2', 'A'], ['c1', 'C']]) latest.put(entry(id!, topic!));
+    for (const [id, topic] of [
+      ['a1', 'A'],
+      ['b1', 'B'],
+      ['a2', 'A'],
+      ['c1', 'C'],
+    ])
+      latest.put(entry(id!, topic!));
     expect(idsSeenBy(latest)).to.deep.equal(['b1', 'a2', 'c1']);
     expect(latest.size).to.equal(3);
   });

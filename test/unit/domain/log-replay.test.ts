@@ -79,7 +79,11 @@ describe('LogReplay', () => {
     await settle();
     expect(replay.next(1000)).to.deep.equal({ kind: 'failed' });
     const other = new FakeLogRead('e0');
-    const rejecting = new LogReplay(other, () => frame('x'), () => new ScriptedSource([]));
+    const rejecting = new LogReplay(
+      other,
+      () => frame('x'),
+      () => new ScriptedSource([]),
+    );
     expect(rejecting.next(1000)).to.deep.equal({ kind: 'wait' });
     other.reject(new Error('adapter bug (fake)'));
     await settle();

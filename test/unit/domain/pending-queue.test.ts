@@ -61,7 +61,8 @@ describe('PendingQueue', () => {
     expect(queue.bytes).to.equal(0);
     // In order: each r<n> comes after p<n> and before p<n+1> or later.
     const at = (name: string): number => out.indexOf(name);
-    for (const name of out.filter((n) => n.startsWith('r'))) expect(at(name)).to.be.greaterThan(at(`p${name.slice(1)}`));
+    for (const name of out.filter((n) => n.startsWith('r')))
+      expect(at(name)).to.be.greaterThan(at(`p${name.slice(1)}`));
   });
 
   it('behaves as a plain list that drops the waiting item of a conflated topic (property)', () => {

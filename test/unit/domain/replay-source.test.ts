@@ -7,9 +7,7 @@ import { frame, ScriptedSource } from './catch-up-kit';
 const decoder = new TextDecoder();
 /** A step with its frames as names, so steps compare plainly. */
 const read = (step: ReplayStep): unknown =>
-  step.kind === 'frames'
-    ? { ...step, frames: step.frames.map((f) => decoder.decode(f).replace(/\.*\|$/, '')) }
-    : step;
+  step.kind === 'frames' ? { ...step, frames: step.frames.map((f) => decoder.decode(f).replace(/\.*\|$/, '')) } : step;
 
 function historyOf(entries: [id: string, topic: string, isPrivate?: boolean][], capacity = 10): EventHistory {
   const history = new EventHistory(capacity, 1 << 20);
@@ -37,21 +35,38 @@ describe('FramesReplay', () => {
 
 describe('HistoryReplay', () => {
   it('gives the entries from one seq up to another that the audience sees, in order', () => {
-    const history = historyOf([['e1', 'a'], ['e2', 'b'], ['e3', 'a', true], ['e4', 'a'], ['e5', 'a']]);
+    const history = historyOf([
+      ['e1', 'a'],
+      ['e2', 'b'],
+      ['e3', 'a', true],
+      ['e4', 'a'],
+      ['e5', 'a'],
+    ]);
     const replay = new HistoryReplay(history, audience(['a']), 0, 4);
     expect(read(replay.next(1 << 20))).to.deep.equal({ kind: 'frames', frames: ['e1', 'e4'], events: 2 });
     expect(replay.next(1 << 20)).to.deep.equal({ kind: 'done' });
   });
 
   it('stops once the budget is reached and goes on from there', () => {
-    const history = historyOf([['e1', 'a'], ['e2', 'a'], ['e3', 'a']]);
+    const history = historyOf([
+      ['e1', 'a'],
+      ['e2', 'a'],
+      ['e3', 'a'],
+    ]);
     const replay = new HistoryReplay(history, audience(), 0, 3);
     expect(read(replay.next(150))).to.deep.equal({ kind: 'frames', frames: ['e1', 'e2'], events: 2 });
     expect(read(replay.next(150))).to.deep.equal({ kind: 'frames', frames: ['e3'], events: 1 });
   });
 
   it('says lost once the history has evicted an entry it still had to give', () => {
-    const history = historyOf([['e1', 'a'], ['e2', 'a'], ['e3', 'a']], 3);
+    const history = historyOf(
+      [
+        ['e1', 'a'],
+        ['e2', 'a'],
+        ['e3', 'a'],
+      ],
+      3,
+    );
     const replay = new HistoryReplay(history, audience(), 0, 3);
     expect(read(replay.next(100))).to.deep.equal({ kind: 'frames', frames: ['e1'], events: 1 });
     history.append((seq) => ({ seq, id: 'e4', topic: 'a', private: false, frame: frame('e4') }));
