@@ -63,7 +63,7 @@ export class BroadcastMessage {
     const { topic, name, key } = fields.value;
     if (!this.settings.accepting()) return fail(unavailable('shutdown', 'this server is shutting down'));
     if (key === undefined) return this.publish(input, topic, name, undefined);
-    const first = this.parts.ledger.firstId(key);
+    const first = this.parts.ledger.firstId(key, this.parts.clock.now());
     if (first !== undefined) return ok({ id: first });
     const running = this.inFlight.get(key);
     if (running !== undefined) return running;

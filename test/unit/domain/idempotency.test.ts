@@ -58,6 +58,13 @@ describe('IdempotencyLedger', () => {
     expect(ledger.firstId('k')).to.equal(undefined);
   });
 
+  it('judges the window from a given time, for a publisher whose bus was quiet since', () => {
+    const ledger = new IdempotencyLedger();
+    ledger.admit(keyed('e1', 'k', 0));
+    expect(ledger.firstId('k', 10 * MIN - 1)).to.equal('e1');
+    expect(ledger.firstId('k', 10 * MIN)).to.equal(undefined);
+  });
+
   it('makes the same decisions for the same sequence of events (as every replica does)', () => {
     const sequence = [keyed('e1', 'k', 0), keyed('e2', 'k', 5), keyed('e3', 'j', 6), keyed('e4', 'k', 11 * MIN)];
     const decisions = (): boolean[] => {
