@@ -115,10 +115,13 @@ describe('BroadcastMessage with an Idempotency-Key', () => {
       if (!outcome.ok) expect(outcome.error.message).to.include('Idempotency-Key');
     });
 
-    it('answers the bus failure at once when the publish itself fails', async () => {
-      const kit = new BroadcastKit({ echoThroughBus: true, echoTimeoutMs: 50 });
+    it('answers the bus failure at once when the publish itself fails, and stops waiting for the echo', async () => {
+      const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+      const before = timers();
+      const kit = new BroadcastKit({ echoThroughBus: true, echoTimeoutMs: 60_000 });
       kit.bus.mode = 'unavailable';
       expect(await kit.execute({ idempotencyKey: 'k' })).to.deep.equal({ ok: false, error: BUS_DOWN });
+      expect(timers(), 'timers left armed').to.equal(before);
     });
   });
 
