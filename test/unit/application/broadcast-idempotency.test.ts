@@ -116,12 +116,18 @@ describe('BroadcastMessage with an Idempotency-Key', () => {
     });
 
     it('answers the bus failure at once when the publish itself fails, and stops waiting for the echo', async () => {
-      const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-      const before = timers();
-      const kit = new BroadcastKit({ echoThroughBus: true, echoTimeoutMs: 60_000 });
+      const kit = new BroadcastKit({ echoThroughBus: true, echoTimeoutMs: 2_000 });
+      const waits: Promise<string | undefined>[] = [];
+      const echo = kit.keyed.echo.bind(kit.keyed);
+      kit.keyed.echo = (key, timeoutMs) => {
+        const started = echo(key, timeoutMs);
+        waits.push(started.delivered);
+        return started;
+      };
       kit.bus.mode = 'unavailable';
       expect(await kit.execute({ idempotencyKey: 'k' })).to.deep.equal({ ok: false, error: BUS_DOWN });
-      expect(timers(), 'timers left armed').to.equal(before);
+      const state = await Promise.race([waits[0]!.then(() => 'stopped'), settle().then(() => 'still waiting')]);
+      expect(state).to.equal('stopped');
     });
   });
 

@@ -33,14 +33,14 @@ describe('FanOutFromBus', () => {
   });
 
   it('answers a keyed broadcast waiting for its event with the id delivered for its key', async () => {
-    const own = keyed.echo('k', 5_000);
+    const own = keyed.echo('k', 5_000).delivered;
     fromBus.event(event('e1', { key: 'k' }));
     expect(await own).to.equal('e1');
   });
 
   it("answers a repeat's broadcast with the first event's id", async () => {
     fromBus.event(event('e1', { key: 'k' }));
-    const repeat = keyed.echo('k', 5_000);
+    const repeat = keyed.echo('k', 5_000).delivered;
     fromBus.event(event('e2', { key: 'k' }));
     expect(await repeat).to.equal('e1');
   });
