@@ -119,6 +119,22 @@ describe('Broker', () => {
     });
   });
 
+  describe('control messages', () => {
+    it('are not counted as delivered events, for clients live or behind', () => {
+      const kit = new BrokerKit();
+      kit.now = 0;
+      kit.sink({ expiresAt: 40_000 });
+      const behind = kit.sink({ accepts: 0, expiresAt: 40_000 });
+      kit.publish(event('e1'));
+      kit.broker.signalGap();
+      kit.now = 10_000;
+      kit.broker.tick();
+      behind.drain();
+      expect(received(behind)).to.deep.equal(['e1', STREAM_GAP, '!auth-expiring {"exp":40}']);
+      expect(kit.observer.totalDelivered).to.equal(2);
+    });
+  });
+
   describe('closeSome', () => {
     it('delivers what is queued, then closes up to count streams with the reason, and says how many are left', () => {
       const kit = new BrokerKit({ manualFlush: true });
