@@ -1,6 +1,5 @@
 import { PendingQueue } from './pending-queue';
 import { Chain, type ReplaySource, type ReplayStep } from './replay-source';
-import type { Frame } from './subscription';
 
 /** Whether a pump of this backlog is already due: after the transport flushes, or when the replay has news. */
 export type Waiting = 'flush' | 'source' | undefined;
@@ -39,8 +38,8 @@ export class Backlog {
     const step = this.replay.next(budget);
     if (step.kind !== 'done') return step;
     if (this.pending.size === 0) return { kind: 'done' };
-    const frames: Frame[] = this.pending.take(budget);
-    return { kind: 'frames', frames, events: frames.length };
+    const { frames, events } = this.pending.take(budget);
+    return { kind: 'frames', frames, events };
   }
 
   /** Registers `ready` with the source that answered `wait`. */

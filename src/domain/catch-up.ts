@@ -64,12 +64,12 @@ export class CatchUp {
     this.waitForFlush(subscriber, backlog);
   }
 
-  /** Queues frames for a client that is behind (an event's topic is given where it may be conflated). */
+  /** Queues a frame for a client that is behind: an event with its topic (it may be conflated), a control message without. */
   push(subscriber: Subscriber, frame: Frame, topic?: string): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined) return;
     const conflates = topic !== undefined && this.settings.conflates?.(topic) === true;
-    backlog.pending.push(frame, conflates ? topic : undefined);
+    backlog.pending.push(frame, conflates ? topic : undefined, topic !== undefined);
     const queued = backlog.withReplay ? 0 : subscriber.sink.queuedBytes();
     if (backlog.pending.bytes + queued > this.settings.clientBufferBytes) return this.hooks.drop(subscriber, 'slow');
     this.account(subscriber, backlog);

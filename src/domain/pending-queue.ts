@@ -4,6 +4,8 @@ interface Item {
   readonly frame: Frame;
   /** Set for an event whose topic may be conflated: a newer one of the same topic replaces it. */
   readonly conflateAs: string | undefined;
+  /** False for a control message (not counted as a delivered event). */
+  readonly event: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export class PendingQueue {
     return this.waiting;
   }
 
-  push(frame: Frame, conflateAs?: string): void {
+  push(frame: Frame, conflateAs?: string, event = true): void {
     if (conflateAs !== undefined) {
       const at = this.conflated.get(conflateAs);
       const old = at === undefined ? undefined : this.items[at];
@@ -39,27 +41,29 @@ export class PendingQueue {
       }
       this.conflated.set(conflateAs, this.items.length);
     }
-    this.items.push({ frame, conflateAs });
+    this.items.push({ frame, conflateAs, event });
     this.waiting += 1;
     this.total += frame.length;
   }
 
   /** The next frames in order, at least one when any waits, stopping once `budget` bytes are reached. */
-  take(budget: number): Frame[] {
+  take(budget: number): { frames: Frame[]; events: number } {
     const out: Frame[] = [];
     let bytes = 0;
+    let events = 0;
     while (this.head < this.items.length && (out.length === 0 || bytes < budget)) {
       const item = this.items[this.head];
       this.head += 1;
       if (item === undefined) continue;
       if (item.conflateAs !== undefined) this.conflated.delete(item.conflateAs);
       out.push(item.frame);
+      if (item.event) events += 1;
       bytes += item.frame.length;
       this.waiting -= 1;
       this.total -= item.frame.length;
     }
     this.compact();
-    return out;
+    return { frames: out, events };
   }
 
   /** Drops the slots already taken once they are most of the array (indices in `conflated` shift with it). */

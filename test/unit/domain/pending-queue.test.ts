@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { PendingQueue } from '../../../src/domain/pending-queue';
 import { frame } from './catch-up-kit';
 
-const text = (frames: readonly Uint8Array[]): string[] =>
+const text = ({ frames }: { frames: readonly Uint8Array[] }): string[] =>
   frames.map((f) => new TextDecoder().decode(f).replace(/\.*\|$/, ''));
 
 describe('PendingQueue', () => {
@@ -23,7 +23,7 @@ describe('PendingQueue', () => {
     expect(text(queue.take(1))).to.deep.equal(['c']);
     expect(queue.bytes).to.equal(100);
     expect(text(queue.take(0))).to.deep.equal(['d']);
-    expect(queue.take(100)).to.deep.equal([]);
+    expect(queue.take(100)).to.deep.equal({ frames: [], events: 0 });
   });
 
   it('replaces the waiting frame of a conflated topic: the old one goes, the new one goes to the end', () => {
@@ -43,6 +43,14 @@ describe('PendingQueue', () => {
     queue.push(frame('a2'), 'A');
     queue.push(frame('a3'), 'A');
     expect(text(queue.take(1000))).to.deep.equal(['a3']);
+  });
+
+  it('says how many of the frames it gives are events, control messages apart', () => {
+    const queue = new PendingQueue();
+    queue.push(frame('e1'));
+    queue.push(frame('reset'), undefined, false);
+    queue.push(frame('e2'), 'A');
+    expect(queue.take(1000).events).to.equal(2);
   });
 
   it('conflates correctly across many pushes and takes (its storage is compacted on the way)', () => {
