@@ -64,7 +64,7 @@ export class CatchUp {
     this.waitForFlush(subscriber, backlog);
   }
 
-  /** Queues a frame for a client that is behind: an event with its topic (it may be conflated), a control message without. */
+  /** Queues a frame for a client behind: an event with its topic (it may be conflated), a control message without. */
   push(subscriber: Subscriber, frame: Frame, topic?: string): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined) return;
