@@ -200,6 +200,8 @@ function check(
   expect(kit.broker.behind, 'clients still behind after every transport drained').to.equal(0);
   expect(kit.broker.size).to.equal(open.length);
   expect(kit.observer.fannedOutCount).to.equal(model.admitted);
+  const eventsWritten = clients.flatMap((client) => received(client.sink)).filter((item) => !item.startsWith('!'));
+  expect(kit.observer.totalDelivered, 'events counted as delivered').to.equal(eventsWritten.length);
   for (const reason of kit.observer.drops) expect(['slow', 'stalled', 'memory']).to.include(reason);
   seen.drops += kit.observer.drops.length;
 }
