@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { BroadcastMessage } from '../../../src/application/broadcast-message.use-case';
+import { RunState } from '../../../src/application/run-state';
 import type { Grant } from '../../../src/domain/grant';
 import { TopicSelection } from '../../../src/domain/topic-selection';
 import { FIXED_NOW } from '../../fakes/fixed-clock';
@@ -6,6 +8,7 @@ import { BUS_DOWN } from '../../fakes/recording-event-bus';
 import { sequenceId } from '../../fakes/sequence-id-generator';
 import { selection } from '../domain/broker-kit';
 import { BroadcastKit } from './broadcast-kit';
+import { wireWithFakes } from './wire-with-fakes';
 
 const grantTo = (...publish: string[]): Grant => ({
   subscribe: TopicSelection.nothing,
@@ -110,5 +113,20 @@ describe('BroadcastMessage', () => {
     expect(await kit.execute()).to.deep.equal({ ok: false, error: BUS_DOWN });
     expect(kit.bus.attempts).to.have.length(1);
     expect(kit.bus.published).to.deep.equal([]);
+  });
+
+  describe('as wired by the container', () => {
+    it('refuses private events without a JWT key, and every broadcast once the run state stops', async () => {
+      const wired = wireWithFakes();
+      const broadcast = wired.container.get(BroadcastMessage);
+      const refused = await broadcast.execute({ message: 'x', private: true });
+      expect(refused.ok).to.equal(false);
+      if (!refused.ok) expect(refused.error.code).to.equal('invalid-input');
+      wired.container.get(RunState).stop();
+      const stopped = await broadcast.execute({ message: 'x' });
+      expect(stopped.ok).to.equal(false);
+      if (!stopped.ok) expect(stopped.error).to.deep.include({ code: 'unavailable', reason: 'shutdown' });
+      expect(wired.bus.attempts).to.deep.equal([]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RunState } from '../../../src/application/run-state';
 import { Subscribe, type SubscribeInput, type SubscribeLimits } from '../../../src/application/subscribe.use-case';
 import type { DomainError } from '../../../src/domain/errors';
 import type { Grant } from '../../../src/domain/grant';
@@ -6,6 +7,7 @@ import { TopicSelection } from '../../../src/domain/topic-selection';
 import { FakeEventLog } from '../../fakes/fake-event-log';
 import { RecordingSink } from '../../fakes/recording-sink';
 import { BrokerKit, event, received, selection } from '../domain/broker-kit';
+import { wireWithFakes } from './wire-with-fakes';
 
 describe('Subscribe', () => {
   let kit: BrokerKit;
@@ -122,5 +124,16 @@ describe('Subscribe', () => {
     kit.now += 60_000;
     kit.broker.tick();
     expect(opened[0]!.closeReasons).to.deep.equal(['expired']);
+  });
+
+  describe('as wired by the container', () => {
+    it('takes MAX_CLIENTS from the config and stops taking streams once the run state stops', () => {
+      const wired = wireWithFakes({ maxClients: 1 });
+      const use = wired.container.get(Subscribe);
+      expect(use.execute(input()).ok).to.equal(true);
+      expect(errorOf(use.execute(input()))).to.deep.include({ reason: 'capacity' });
+      wired.container.get(RunState).stop();
+      expect(errorOf(use.execute(input()))).to.deep.include({ reason: 'shutdown' });
+    });
   });
 });
