@@ -156,6 +156,22 @@ describe('Broker', () => {
       expect(kit.observer.failures.map(([stage]) => stage)).to.deep.equal(['write']);
     });
 
+    it('still queues the batch for the clients of that group who are behind when its write throws', () => {
+      let throwing = false;
+      const writer: FanOutWriter = (frame, live, short) => {
+        if (throwing) throw new Error('writer bug (fake)');
+        return writeEachSink(frame, live, short);
+      };
+      const kit = new BrokerKit({ parts: { writer } });
+      kit.sink();
+      const behind = kit.sink({ accepts: 0 });
+      kit.publish(event('e1'));
+      throwing = true;
+      kit.publish(event('e2'));
+      behind.drain();
+      expect(received(behind)).to.deep.equal(['e1', 'e2']);
+    });
+
     it('removes a subscriber whose sink is closed, without closing it again or counting a drop', () => {
       const kit = new BrokerKit();
       const gone = kit.sink();
