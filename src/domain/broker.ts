@@ -187,19 +187,18 @@ export class Broker {
 
   /** The hot loop: one write of the batch's bytes per live client; those behind get the entries queued. */
   private write(group: Group, batch: readonly Entry[]): void {
-    // Taken first: a client that falls behind in the write below already has the batch in its transport.
-    const behind = [...group.behind];
-    if (group.live.size > 0) {
-      const short: [Subscriber, Delivery][] = [];
-      const frame = joinFrames(batch.map((entry) => entry.frame));
-      const sent = this.parts.writer(frame, group.live, (subscriber, delivery) => short.push([subscriber, delivery]));
-      for (const [subscriber, delivery] of short) this.settleLive(subscriber, delivery);
-      const delivered = (sent + short.filter(([, d]) => d !== 'closed').length) * batch.length;
-      if (delivered > 0) this.parts.observer.delivered(delivered);
-    }
-    for (const subscriber of behind) {
+    // First, so that a client falling behind in the write below (it has the batch) or a writer that throws
+    // (it never saw them) changes nothing for them.
+    for (const subscriber of [...group.behind]) {
       for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry.topic);
     }
+    if (group.live.size === 0) return;
+    const short: [Subscriber, Delivery][] = [];
+    const frame = joinFrames(batch.map((entry) => entry.frame));
+    const sent = this.parts.writer(frame, group.live, (subscriber, delivery) => short.push([subscriber, delivery]));
+    for (const [subscriber, delivery] of short) this.settleLive(subscriber, delivery);
+    const delivered = (sent + short.filter(([, d]) => d !== 'closed').length) * batch.length;
+    if (delivered > 0) this.parts.observer.delivered(delivered);
   }
 
   private send(subscriber: Subscriber, frame: Frame): void {
