@@ -187,8 +187,8 @@ export class Broker {
 
   /** The hot loop: one write of the batch's bytes per live client; those behind get the entries queued. */
   private write(group: Group, batch: readonly Entry[]): void {
-    // First, so that a client falling behind in the write below (it has the batch) or a writer that throws
-    // (it never saw them) changes nothing for them.
+    // Those behind first: a client that falls behind in the live write already has the batch, and a writer
+    // that throws must not cost them the batch.
     for (const subscriber of [...group.behind]) {
       for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry.topic);
     }
