@@ -119,6 +119,18 @@ describe('Broker', () => {
     });
   });
 
+  describe('signalGap, in the bus order', () => {
+    it('comes after the events the bus delivered before it, even those still waiting for a flush', () => {
+      const kit = new BrokerKit({ manualFlush: true });
+      const sink = kit.sink();
+      kit.publish(event('e1'), event('e2'));
+      kit.broker.signalGap();
+      kit.publish(event('e3'));
+      kit.flush();
+      expect(received(sink)).to.deep.equal(['e1', 'e2', STREAM_GAP, 'e3']);
+    });
+  });
+
   describe('control messages', () => {
     it('are not counted as delivered events, for clients live or behind', () => {
       const kit = new BrokerKit();
