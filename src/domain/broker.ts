@@ -111,6 +111,7 @@ export class Broker {
 
   /** Events were lost on the bus before this replica could read them: every stream is told. */
   signalGap(): void {
+    this.flush(); // the gap follows the events the bus delivered before it
     const frame = this.parts.framer.control('reset', jsonTextOf({ reason: 'stream-gap' }));
     for (const group of [...this.groups.all()]) {
       for (const subscriber of [...group.live, ...group.behind]) this.send(subscriber, frame);

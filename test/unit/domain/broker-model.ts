@@ -58,6 +58,7 @@ export class BrokerModel {
   }
 
   signalGap(): void {
+    this.flush();
     for (const s of this.subscribers) if (s.active) s.expected.push('!reset {"reason":"stream-gap"}');
   }
 
