@@ -119,6 +119,27 @@ describe('Broker', () => {
     });
   });
 
+  describe('tick, for clients that are behind', () => {
+    it('drops a client that took no byte for a minute as stalled, and keeps one that reads', () => {
+      const kit = new BrokerKit();
+      kit.now = 0;
+      const stuck = kit.sink({ accepts: 0 });
+      const reading = kit.sink({ accepts: 0, topics: ['broadcast'] });
+      kit.publish(event('e1'));
+      kit.now = 30_000;
+      reading.drain(0);
+      kit.broker.tick();
+      kit.publish(event('e2'));
+      kit.now = 60_000;
+      reading.drain(0);
+      kit.broker.tick();
+      expect(stuck.closeReasons).to.deep.equal(['stalled']);
+      expect(kit.observer.drops).to.deep.equal(['stalled']);
+      expect(reading.closed).to.equal(false);
+      expect(received(reading)).to.deep.equal(['e1', 'e2']);
+    });
+  });
+
   describe('signalGap, in the bus order', () => {
     it('comes after the events the bus delivered before it, even those still waiting for a flush', () => {
       const kit = new BrokerKit({ manualFlush: true });
