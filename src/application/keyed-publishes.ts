@@ -1,3 +1,10 @@
+/** A broadcast's wait for its event: the id delivered for its key, or undefined after the timeout or `cancel`. */
+export interface Echo {
+  readonly delivered: Promise<string | undefined>;
+  /** Stops waiting (the publish failed: nothing will come back); `delivered` resolves undefined. */
+  cancel(): void;
+}
+
 /**
  * Broadcasts with an Idempotency-Key waiting for their event to come back from the bus (stream mode), so
  * that each is answered with the id that is delivered: its own, or the first one's when it was a repeat.
@@ -5,9 +12,10 @@
 export class KeyedPublishes {
   private readonly waiting = new Map<string, ((id: string) => void)[]>();
 
-  /** Resolves with the id delivered for `key`, or undefined after `timeoutMs`. */
-  echo(key: string, timeoutMs: number): Promise<string | undefined> {
-    return new Promise((resolve) => {
+  /** Waits for the id delivered for `key`, for at most `timeoutMs`. */
+  echo(key: string, timeoutMs: number): Echo {
+    let cancel = (): void => undefined;
+    const delivered = new Promise<string | undefined>((resolve) => {
       const waiters = this.waiting.get(key) ?? [];
       const done = (id: string | undefined): void => {
         clearTimeout(timer);
@@ -18,9 +26,11 @@ export class KeyedPublishes {
       };
       const arrived = (id: string): void => done(id);
       const timer = setTimeout(() => done(undefined), timeoutMs);
+      cancel = () => done(undefined);
       waiters.push(arrived);
       this.waiting.set(key, waiters);
     });
+    return { delivered, cancel };
   }
 
   /** The bus delivered `id` for `key` (or dropped a repeat whose first was `id`). */

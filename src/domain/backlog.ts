@@ -22,13 +22,20 @@ export class Backlog {
   progressAt: number;
   /** pending + queued bytes, as last counted towards the bound on all slow clients together. */
   accounted = 0;
+
+  /**
+   * It began with a replay: what waits in the transport then does not count against the client, not even
+   * once the last round is written (those bytes are the replay's; the rounds bound them).
+   */
+  readonly withReplay: boolean;
+
+  private readonly replay: Chain;
   /** The client already has the events up to this id, which has not arrived here yet: they are dropped. */
   private skipThrough: string | undefined;
 
-  private readonly replay: Chain;
-
   constructor(sources: ReplaySource[], now: number) {
     this.replay = new Chain(sources);
+    this.withReplay = sources.length > 0;
     this.progressAt = now;
   }
 
@@ -38,8 +45,9 @@ export class Backlog {
   }
 
   /**
-   * Queues one frame behind the replay: `queued`, or `skipped` (the client has it), or `reached` when it was
-   * the event the client already had (what follows is new to it).
+   * Queues one frame behind the replay (an event with its id, a control message without): `queued`, or
+   * `skipped` (the client has it), or `reached` when it was the event the client already had (what follows
+   * is new to it).
    */
   push(frame: Frame, conflateAs?: string, id?: string): 'queued' | 'skipped' | 'reached' {
     if (this.skipThrough !== undefined && id !== undefined) {
@@ -51,11 +59,6 @@ export class Backlog {
     return 'queued';
   }
 
-  /** While a replay is under way, the bytes it has queued do not count against the client. */
-  get replaying(): boolean {
-    return !this.replay.done;
-  }
-
   /** The next step: the first unfinished source's, then the pending frames, then done. */
   next(budget: number): Exclude<ReplayStep, { kind: 'ahead' }> {
     let step = this.replay.next(budget);
@@ -65,8 +68,8 @@ export class Backlog {
     }
     if (step.kind !== 'done') return step;
     if (this.pending.size === 0) return { kind: 'done' };
-    const frames: Frame[] = this.pending.take(budget);
-    return { kind: 'frames', frames, events: frames.length };
+    const { frames, events } = this.pending.take(budget);
+    return { kind: 'frames', frames, events };
   }
 
   /** Registers `ready` with the source that answered `wait`. */

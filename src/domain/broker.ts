@@ -105,20 +105,13 @@ export class Broker {
 
   /** Once a second or so: token expiries, and the progress of clients that are behind. */
   tick(): void {
-    const now = this.parts.now();
-    for (const due of this.expiries.due(now)) {
-      const { subscriber } = due;
-      if (due.kind === 'close') this.remove(subscriber, 'expired');
-      else if (subscriber.expiresAt !== undefined) {
-        const exp = Math.floor(subscriber.expiresAt / 1000);
-        this.send(subscriber, this.parts.framer.control('auth-expiring', jsonTextOf({ exp })));
-      }
-    }
+    this.expire(this.parts.now());
     this.catchUp.tick();
   }
 
   /** Events were lost on the bus before this replica could read them: every stream is told. */
   signalGap(): void {
+    this.flush(); // the gap follows the events the bus delivered before it
     const frame = this.parts.framer.control('reset', jsonTextOf({ reason: 'stream-gap' }));
     for (const group of [...this.groups.all()]) {
       for (const subscriber of [...group.live, ...group.behind]) this.send(subscriber, frame);
@@ -141,6 +134,7 @@ export class Broker {
 
   private flush(): void {
     if (this.queue.length === 0) return;
+    this.expire(this.parts.now()); // no private event after exp, whenever the next tick comes
     const events = this.queue;
     this.queue = [];
     const batches = new Map<Group, Entry[]>();
@@ -165,6 +159,18 @@ export class Broker {
     }
   }
 
+  /** Warns the streams whose token expires soon and closes those whose token has expired. */
+  private expire(now: number): void {
+    for (const due of this.expiries.due(now)) {
+      const { subscriber } = due;
+      if (due.kind === 'close') this.remove(subscriber, 'expired');
+      else if (subscriber.expiresAt !== undefined) {
+        const exp = Math.floor(subscriber.expiresAt / 1000);
+        this.send(subscriber, this.parts.framer.control('auth-expiring', jsonTextOf({ exp })));
+      }
+    }
+  }
+
   /** Encodes and keeps one event; undefined for a redelivery or an event that cannot be encoded. */
   private admit(event: StreamEvent): Entry | undefined {
     if (this.history.has(event.id)) return undefined;
@@ -182,17 +188,18 @@ export class Broker {
 
   /** The hot loop: one write of the batch's bytes per live client; those behind get the entries queued. */
   private write(group: Group, batch: readonly Entry[]): void {
-    if (group.live.size > 0) {
-      const short: [Subscriber, Delivery][] = [];
-      const frame = joinFrames(batch.map((entry) => entry.frame));
-      const sent = this.parts.writer(frame, group.live, (subscriber, delivery) => short.push([subscriber, delivery]));
-      for (const [subscriber, delivery] of short) this.settleLive(subscriber, delivery);
-      const delivered = (sent + short.filter(([, d]) => d !== 'closed').length) * batch.length;
-      if (delivered > 0) this.parts.observer.delivered(delivered);
-    }
+    // Those behind first: a client that falls behind in the live write already has the batch, and a writer
+    // that throws must not cost them the batch.
     for (const subscriber of [...group.behind]) {
-      for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry.topic, entry.id);
+      for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry);
     }
+    if (group.live.size === 0) return;
+    const short: [Subscriber, Delivery][] = [];
+    const frame = joinFrames(batch.map((entry) => entry.frame));
+    const sent = this.parts.writer(frame, group.live, (subscriber, delivery) => short.push([subscriber, delivery]));
+    for (const [subscriber, delivery] of short) this.settleLive(subscriber, delivery);
+    const delivered = (sent + short.filter(([, d]) => d !== 'closed').length) * batch.length;
+    if (delivered > 0) this.parts.observer.delivered(delivered);
   }
 
   private send(subscriber: Subscriber, frame: Frame): void {

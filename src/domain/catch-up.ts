@@ -64,18 +64,21 @@ export class CatchUp {
     this.waitForFlush(subscriber, backlog);
   }
 
-  /** Queues a frame for a client that is behind (an event's topic and id where it has them). */
-  push(subscriber: Subscriber, frame: Frame, topic?: string, id?: string): void {
+  /**
+   * Queues a frame for a client behind: an event with its topic (it may be conflated) and id, a control
+   * message without.
+   */
+  push(subscriber: Subscriber, frame: Frame, event?: { readonly topic: string; readonly id: string }): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined) return;
-    const conflates = topic !== undefined && this.settings.conflates?.(topic) === true;
-    const pushed = backlog.push(frame, conflates ? topic : undefined, id);
+    const conflates = event !== undefined && this.settings.conflates?.(event.topic) === true;
+    const pushed = backlog.push(frame, conflates ? event.topic : undefined, event?.id);
     if (pushed !== 'queued') {
       // The event the client already had has come: what follows is new to it. Resumed after this fan-out.
       if (pushed === 'reached' && backlog.waiting === 'skip') queueMicrotask(() => this.resume(subscriber));
       return;
     }
-    const queued = backlog.replaying ? 0 : subscriber.sink.queuedBytes();
+    const queued = backlog.withReplay ? 0 : subscriber.sink.queuedBytes();
     if (backlog.pending.bytes + queued > this.settings.clientBufferBytes) return this.hooks.drop(subscriber, 'slow');
     this.account(subscriber, backlog);
     this.enforceTotal();
@@ -115,6 +118,9 @@ export class CatchUp {
   resume(subscriber: Subscriber): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined || subscriber.closed) return;
+    // What waits may be private: nothing more once the token has expired (the Broker's tick may not have run).
+    const { expiresAt } = subscriber;
+    if (expiresAt !== undefined && expiresAt <= this.hooks.now()) return this.hooks.drop(subscriber, 'expired');
     backlog.waiting = undefined;
     try {
       this.rounds(subscriber, backlog);

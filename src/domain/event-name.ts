@@ -13,7 +13,5 @@ export function parseEventName(raw: string): Result<EventName, DomainError> {
 }
 
 export function parseIdempotencyKey(raw: string): Result<IdempotencyKey, DomainError> {
-  return isValidName(raw)
-    ? ok(raw as IdempotencyKey)
-    : fail(invalidInput(`Idempotency-Key must be ${NAME_RULE}`));
+  return isValidName(raw) ? ok(raw as IdempotencyKey) : fail(invalidInput(`Idempotency-Key must be ${NAME_RULE}`));
 }

@@ -55,7 +55,7 @@ export class Expiries {
   private push(due: Due): void {
     const heap = this.heap;
     heap.push(due);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if ((heap[parent] as Due).at <= due.at) break;
       heap[i] = heap[parent] as Due;
@@ -70,7 +70,7 @@ export class Expiries {
     const last = heap.pop() as Due;
     if (heap.length === 0) return top;
     heap[0] = last;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let least = i;

@@ -20,10 +20,13 @@ export class IdempotencyLedger {
   private readonly dropped = new Set<string>();
   private newest = 0;
 
-  /** The id of the first event with `key`, if one was seen within the window of the newest publish time. */
-  firstId(key: string): string | undefined {
+  /**
+   * The id of the first event with `key`, if one was seen within the window of `at`: by default the newest
+   * publish time seen; a publisher passes the time it would publish at (the bus may have been quiet since).
+   */
+  firstId(key: string, at = this.newest): string | undefined {
     const first = this.firsts.get(key);
-    return first !== undefined && this.newest - first.publishedAt < IDEMPOTENCY_WINDOW_MS ? first.id : undefined;
+    return first !== undefined && at - first.publishedAt < IDEMPOTENCY_WINDOW_MS ? first.id : undefined;
   }
 
   /** Whether an event from the bus is delivered: false for a repeat of a key within the window. */

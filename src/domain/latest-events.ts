@@ -4,6 +4,9 @@ import type { Entry } from './entry';
 /** Topics whose newest event `latest` keeps, most recently updated first to stay. */
 export const LATEST_TOPICS = 10_000;
 
+/** A topic's public and private events are kept apart: a private one must not hide the public one before it. */
+const keyOf = (entry: Entry): string => (entry.private ? `!${entry.topic}` : entry.topic);
+
 /**
  * The newest entry of each of the most recently updated topics, kept even when the history has moved on, so
  * that a ticker can open with every value at once (`latest=1`) however rarely a topic changes. Bounded by a
@@ -23,24 +26,29 @@ export class LatestEvents {
   }
 
   put(entry: Entry): void {
-    const old = this.byTopic.get(entry.topic);
+    const key = keyOf(entry);
+    const old = this.byTopic.get(key);
     if (old !== undefined) {
-      this.byTopic.delete(entry.topic); // re-inserted below, so Map order stays least recently updated first
+      this.byTopic.delete(key); // re-inserted below, so Map order stays least recently updated first
       this.bytes -= old.frame.length;
     }
-    this.byTopic.set(entry.topic, entry);
+    this.byTopic.set(key, entry);
     this.bytes += entry.frame.length;
-    for (const [topic, stale] of this.byTopic) {
+    for (const [stale, evicted] of this.byTopic) {
       if (this.byTopic.size <= this.maxTopics && this.bytes <= this.maxBytes) break;
-      this.byTopic.delete(topic);
-      this.bytes -= stale.frame.length;
+      this.byTopic.delete(stale);
+      this.bytes -= evicted.frame.length;
     }
   }
 
-  /** The newest entry of every topic `audience` sees, in fan-out order. */
+  /** The newest entry `audience` sees of every topic, in fan-out order. */
   seenBy(audience: Audience): Entry[] {
-    const seen: Entry[] = [];
-    for (const entry of this.byTopic.values()) if (audience.sees(entry.topic, entry.private)) seen.push(entry);
-    return seen.sort((a, b) => a.seq - b.seq);
+    const newest = new Map<string, Entry>();
+    for (const entry of this.byTopic.values()) {
+      if (!audience.sees(entry.topic, entry.private)) continue;
+      const other = newest.get(entry.topic);
+      if (other === undefined || other.seq < entry.seq) newest.set(entry.topic, entry);
+    }
+    return [...newest.values()].sort((a, b) => a.seq - b.seq);
   }
 }

@@ -2,10 +2,10 @@ import type { Frame } from './subscription';
 
 interface Item {
   readonly frame: Frame;
-  /** The event's id (control messages have none). */
-  readonly id: string | undefined;
   /** Set for an event whose topic may be conflated: a newer one of the same topic replaces it. */
   readonly conflateAs: string | undefined;
+  /** The event's id; undefined for a control message (not counted as a delivered event). */
+  readonly id: string | undefined;
 }
 
 /**
@@ -41,27 +41,29 @@ export class PendingQueue {
       }
       this.conflated.set(conflateAs, this.items.length);
     }
-    this.items.push({ frame, id, conflateAs });
+    this.items.push({ frame, conflateAs, id });
     this.waiting += 1;
     this.total += frame.length;
   }
 
   /** The next frames in order, at least one when any waits, stopping once `budget` bytes are reached. */
-  take(budget: number): Frame[] {
+  take(budget: number): { frames: Frame[]; events: number } {
     const out: Frame[] = [];
     let bytes = 0;
+    let events = 0;
     while (this.head < this.items.length && (out.length === 0 || bytes < budget)) {
       const item = this.items[this.head];
       this.head += 1;
       if (item === undefined) continue;
       if (item.conflateAs !== undefined) this.conflated.delete(item.conflateAs);
       out.push(item.frame);
+      if (item.id !== undefined) events += 1;
       bytes += item.frame.length;
       this.waiting -= 1;
       this.total -= item.frame.length;
     }
     this.compact();
-    return out;
+    return { frames: out, events };
   }
 
   /**

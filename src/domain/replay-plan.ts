@@ -60,7 +60,7 @@ export function planReplay(parts: ReplayParts, audience: Audience, start: Replay
 /** The seq from which the last `count` events `audience` sees begin. */
 function rewindStart(history: EventHistory, audience: Audience, count: number): number {
   let seq = history.nextSeq;
-  for (let found = 0; found < count && seq > history.oldestSeq; ) {
+  for (let found = 0; found < count && seq > history.oldestSeq;) {
     seq -= 1;
     const entry = history.at(seq);
     if (entry !== undefined && audience.sees(entry.topic, entry.private)) found += 1;

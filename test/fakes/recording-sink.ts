@@ -39,7 +39,8 @@ export class RecordingSink implements EventSink {
     if (this.closed) return 'closed';
     this.rawFrames.push(frame);
     this.log.push(`write:${text.decode(frame)}`);
-    if (this.queued > 0) this.queued += frame.length; // bytes never overtake queued ones
+    if (this.queued > 0)
+      this.queued += frame.length; // bytes never overtake queued ones
     else if (this.accepts !== undefined) {
       const taken = Math.min(this.accepts, frame.length);
       this.accepts -= taken;

@@ -69,7 +69,11 @@ export class StreamReplay {
     return read;
   }
 
-  private done(afterId: string, outcome: 'served' | 'not-found' | 'ahead' | 'failed' | 'closed', reason?: string): void {
+  private done(
+    afterId: string,
+    outcome: 'served' | 'not-found' | 'ahead' | 'failed' | 'closed',
+    reason?: string,
+  ): void {
     this.reads -= 1;
     this.parts.metrics.streamReplays.inc({ outcome });
     if (outcome === 'failed') this.parts.logger.warn({ afterId, reason }, 'a replay from the stream failed');

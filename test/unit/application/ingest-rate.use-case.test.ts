@@ -22,14 +22,15 @@ describe('IngestRate', () => {
       {
         id: sequenceId(1),
         topic: 'rates.BTC-USD',
-        data: {
+        data: JSON.stringify({
           time: '2025-01-02T03:04:05.000Z',
           asset_id_base: 'BTC',
           asset_id_quote: 'USD',
           rate: 87_000.5,
           source: 'simulated',
-        },
+        }),
         publishedAt: FIXED_NOW,
+        private: false,
       },
     ]);
   });

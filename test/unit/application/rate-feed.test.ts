@@ -82,7 +82,10 @@ describe('RateFeed', () => {
       await wired.source.emit(quote());
       await flush();
       expect(wired.bus.published).to.have.length(1);
-      expect(wired.bus.published[0]?.data).to.include({ asset_id_base: 'BTC', rate: quote().rate });
+      expect(JSON.parse(wired.bus.published[0]?.data ?? 'null')).to.include({
+        asset_id_base: 'BTC',
+        rate: quote().rate,
+      });
     });
 
     it('counts a quote the bus refused as a rate fetch error', async () => {

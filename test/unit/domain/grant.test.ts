@@ -27,7 +27,9 @@ describe('Grant', () => {
     });
 
     it('gives equal filter lists one key, in any order and with repeats', () => {
-      expect(grant({ subscribe: ['b', 'a.*', 'b'] }).subscribe.key).to.equal(grant({ subscribe: ['a.*', 'b'] }).subscribe.key);
+      expect(grant({ subscribe: ['b', 'a.*', 'b'] }).subscribe.key).to.equal(
+        grant({ subscribe: ['a.*', 'b'] }).subscribe.key,
+      );
       expect(grant({ subscribe: ['a.*'] }).subscribe.key).not.to.equal(grant({ subscribe: ['a'] }).subscribe.key);
     });
 

@@ -35,7 +35,7 @@ describe('rate', () => {
   });
 
   it("puts a quote in CoinAPI's field names", () => {
-    expect(rateData(quote({ source: 'simulated' }))).to.deep.equal({
+    expect(JSON.parse(rateData(quote({ source: 'simulated' })))).to.deep.equal({
       time: '2025-01-02T03:04:05.000Z',
       asset_id_base: 'BTC',
       asset_id_quote: 'USD',

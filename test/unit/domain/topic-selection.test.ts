@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TopicSelection } from '../../../src/domain/topic-selection';
+import { MAX_TOPICS, TopicSelection } from '../../../src/domain/topic-selection';
 
 const select = (...raws: string[]): TopicSelection => {
   const parsed = TopicSelection.parse(raws);
@@ -52,5 +52,23 @@ describe('TopicSelection', () => {
 
   it('refuses an invalid filter even after a *', () => {
     expect(TopicSelection.parse(['*', 'bad topic']).ok).to.equal(false);
+    expect(TopicSelection.of(['*', 'bad topic']).ok).to.equal(false);
+  });
+
+  it('takes at most 64 topics per stream, and refuses 65 as invalid-input', () => {
+    const topics = (count: number): string[] => Array.from({ length: count }, (_, i) => `t${i}`);
+    expect(MAX_TOPICS).to.equal(64);
+    const most = TopicSelection.parse(topics(64));
+    expect(most.ok && most.value.matches('t63')).to.equal(true);
+    const tooMany = TopicSelection.parse(topics(65));
+    expect(tooMany.ok).to.equal(false);
+    if (!tooMany.ok) expect(tooMany.error).to.deep.include({ code: 'invalid-input' });
+  });
+
+  it('matches nothing when built from no filter with of (a token claim), everything with parse (a query)', () => {
+    const none = TopicSelection.of([]);
+    expect(none.ok && none.value.matches('broadcast')).to.equal(false);
+    expect(none.ok && none.value.key).to.equal(TopicSelection.nothing.key);
+    expect(select().matches('broadcast')).to.equal(true);
   });
 });

@@ -34,7 +34,10 @@ function send(ctx: Context, asset: DashboardAsset, headers: Readonly<Record<stri
  * and icon), served from memory. An unknown file falls through to the JSON 404.
  */
 export function dashboardRoute(router: Router, options: DashboardOptions): void {
-  const assets = loadDashboardAssets({ retryMs: options.retryMs, tokenRequired: options.publishToken !== undefined || options.verifier !== undefined });
+  const assets = loadDashboardAssets({
+    retryMs: options.retryMs,
+    tokenRequired: options.publishToken !== undefined || options.verifier !== undefined,
+  });
   const page = assets.get('index.html');
   if (page === undefined) throw new Error('dashboard: index.html missing');
   router.get('/', (ctx: Context) => send(ctx, page, PAGE_HEADERS));

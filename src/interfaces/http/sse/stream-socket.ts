@@ -3,7 +3,9 @@ import type { Socket } from 'node:net';
 
 // Node's own helper that returns a request parser to its pool, as the 'upgrade' path does (a legacy public module).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { freeParser } = require('_http_common') as { freeParser: (parser: unknown, req: unknown, socket: unknown) => void };
+const { freeParser } = require('_http_common') as {
+  freeParser: (parser: unknown, req: unknown, socket: unknown) => void;
+};
 
 /** What a stream socket carries: the step that ends its subscription when the connection goes. */
 const STREAM = Symbol('sse stream');

@@ -40,9 +40,17 @@ describe('ReplayScan', () => {
     expect(kinds([new ReplayScan('c', 11, limits).step(11, 1, 'c')])).to.deep.equal(['end']);
   });
 
-  it('answers not-found when the live position passes without the id', () => {
+  it('scans on past the live position without the id, and says when it has passed it', () => {
     const scan = new ReplayScan('zz', 12, limits);
-    expect(kinds([scan.step(11, 1, 'a'), scan.step(12, 1, 'b')])).to.deep.equal(['skip', 'not-found']);
+    expect(kinds([scan.step(11, 1, 'a')])).to.deep.equal(['skip']);
+    expect(scan.beyond).to.equal(false);
+    expect(kinds([scan.step(12, 1, 'b')])).to.deep.equal(['skip']);
+    expect(scan.beyond).to.equal(true);
+  });
+
+  it('answers ahead when the id comes after the live position (the reader is further on than this replica)', () => {
+    const scan = new ReplayScan('zz', 12, limits);
+    expect(kinds([scan.step(12, 1, 'b'), scan.step(13, 1, 'zz')])).to.deep.equal(['skip', 'ahead']);
   });
 
   it('answers not-found when more than maxEvents follow the id', () => {
@@ -61,7 +69,7 @@ describe('ReplayScan', () => {
 
   it('decides from a known offset before reading: too many, or after the live position', () => {
     expect(new ReplayScan('c', 500, limits, 10).precheck()?.kind).to.equal('not-found');
-    expect(new ReplayScan('c', 5, limits, 10).precheck()?.kind).to.equal('not-found');
+    expect(new ReplayScan('c', 5, limits, 10).precheck()?.kind, 'seen after the live position').to.equal('ahead');
     expect(new ReplayScan('c', 50, limits, 10).precheck()).to.equal(undefined);
     expect(new ReplayScan('c', 50, limits).precheck()).to.equal(undefined);
     expect(new ReplayScan('c', -1, limits).precheck()?.kind, 'nothing handed on yet').to.equal('not-found');

@@ -53,6 +53,8 @@ describe('UlidIdGenerator', () => {
     const ids = bus.published.map((e) => e.id);
     expectStrictlyIncreasing(ids);
     expect([...ids].sort()).to.deep.equal(ids);
-    expect(bus.published.map((e) => (JSON.parse(e.data) as { message: number }).message)).to.deep.equal([...Array(200).keys()]);
+    expect(bus.published.map((e) => (JSON.parse(e.data) as { message: number }).message)).to.deep.equal([
+      ...Array(200).keys(),
+    ]);
   });
 });

@@ -21,7 +21,9 @@ const fieldsOf = (text: string): string[] =>
 describe('sse-encoder', () => {
   describe('encodeEvent', () => {
     it('writes the id line, one data line of JSON and a blank line', () => {
-      expect(encodeEvent({ id: id('01J0'), data: json({ message: 'hi' }) })).to.equal('id: 01J0\ndata: {"message":"hi"}\n\n');
+      expect(encodeEvent({ id: id('01J0'), data: json({ message: 'hi' }) })).to.equal(
+        'id: 01J0\ndata: {"message":"hi"}\n\n',
+      );
     });
 
     it('writes an event line only when the event is named', () => {

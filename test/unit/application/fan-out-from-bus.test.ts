@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { FanOutFromBus } from '../../../src/application/fan-out-from-bus';
+import { KeyedPublishes } from '../../../src/application/keyed-publishes';
+import { IdempotencyLedger } from '../../../src/domain/idempotency';
+import { BrokerKit, event, received } from '../domain/broker-kit';
+
+describe('FanOutFromBus', () => {
+  let kit: BrokerKit;
+  let ledger: IdempotencyLedger;
+  let keyed: KeyedPublishes;
+  let fromBus: FanOutFromBus;
+
+  beforeEach(() => {
+    kit = new BrokerKit();
+    ledger = new IdempotencyLedger();
+    keyed = new KeyedPublishes();
+    fromBus = new FanOutFromBus(kit.broker, ledger, keyed);
+  });
+
+  it('fans out every event from the bus, in the bus order', () => {
+    const sink = kit.sink();
+    for (const id of ['e3', 'e1', 'e2']) fromBus.event(event(id));
+    expect(received(sink)).to.deep.equal(['e3', 'e1', 'e2']);
+  });
+
+  it('drops a repeat of an idempotency key within 10 minutes, and remembers it dropped it', () => {
+    const sink = kit.sink();
+    fromBus.event(event('e1', { key: 'k', publishedAt: 0 }));
+    fromBus.event(event('e2', { key: 'k', publishedAt: 60_000 }));
+    fromBus.event(event('e3', { key: 'j', publishedAt: 60_000 }));
+    expect(received(sink)).to.deep.equal(['e1', 'e3']);
+    expect(ledger.wasDropped('e2')).to.equal(true);
+  });
+
+  it('answers a keyed broadcast waiting for its event with the id delivered for its key', async () => {
+    const own = keyed.echo('k', 5_000).delivered;
+    fromBus.event(event('e1', { key: 'k' }));
+    expect(await own).to.equal('e1');
+  });
+
+  it("answers a repeat's broadcast with the first event's id", async () => {
+    fromBus.event(event('e1', { key: 'k' }));
+    const repeat = keyed.echo('k', 5_000).delivered;
+    fromBus.event(event('e2', { key: 'k' }));
+    expect(await repeat).to.equal('e1');
+  });
+
+  it('tells every stream about a gap in the bus with a stream-gap reset', () => {
+    const sink = kit.sink({ topics: ['news'] });
+    fromBus.gap();
+    expect(received(sink)).to.deep.equal(['!reset {"reason":"stream-gap"}']);
+  });
+});
