@@ -22,7 +22,7 @@ export class ExchangeTap {
   get bodies(): Record<string, unknown>[] {
     return this.messages.map((m) => ({
       id: m.properties.messageId as unknown,
-      topic: (m.properties.headers)?.['x-sse-topic'],
+      topic: m.properties.headers?.['x-sse-topic'] as unknown,
       data: JSON.parse(m.content.toString('utf8')) as unknown,
     }));
   }
