@@ -60,7 +60,7 @@ export class DashboardPage {
   static async load(
     browser: Browser,
     url: string,
-    prepare: (page: Page) => Promise<void> = () => Promise.resolve(),
+    prepare: (page: Page) => Promise<unknown> = () => Promise.resolve(),
   ): Promise<DashboardPage> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     const dashboard = new DashboardPage(page);

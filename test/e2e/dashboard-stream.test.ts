@@ -36,7 +36,7 @@ describe('dashboard stream (history, heartbeats, resets, turn-aways) in Chromium
     services.push(service);
     return service;
   };
-  const load = async (url: string, prepare?: (page: Page) => Promise<void>): Promise<DashboardPage> => {
+  const load = async (url: string, prepare?: (page: Page) => Promise<unknown>): Promise<DashboardPage> => {
     if (browser === undefined) throw new Error('no browser');
     const page = await DashboardPage.load(browser, url, prepare);
     pages.push(page);
@@ -144,14 +144,12 @@ describe('dashboard stream (history, heartbeats, resets, turn-aways) in Chromium
   it('opens with every pair and more than a second of chart each, from the history, within 1.5 s of load', async () => {
     await eventually(async () => (await publishedEvents(seasoned!)) >= 400 || undefined, 'a full history', 60_000);
     const page = await load(`${seasoned!.url}/`);
-    const t0 = Date.now();
     // At 10 rates a second, 1.5 s brings at most 15 live points per pair: the rest can only come from the history.
     await eventually(
       async () => (await page.cardPoints('BTC/USD')) >= 100 && (await page.cardPoints('ETH/USD')) >= 100,
       'both cards, each with 100 chart points',
       1_500,
     );
-    console.log('seeded after', Date.now() - t0, await page.cardPoints('BTC/USD'));
     expect(page.streamRequests).to.have.length(1);
     const query = page.lastStreamQuery();
     expect(query.get('rewind'), 'HISTORY_SIZE, as the page was told').to.equal('400');
