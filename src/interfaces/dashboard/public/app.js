@@ -118,8 +118,10 @@ function onReset(reset) {
 
 /** @param {Status} refused */
 function refusalText(refused) {
-  const what = refused.code === 401 ? 'refused the token' : `refused the stream (${refused.code})`;
-  return `The server ${what}: ${refused.reason}. Change the subscriber token or the pairs to try again.`;
+  if (refused.code === 401) {
+    return `The server refused the token: ${refused.reason}. Change the subscriber token to try again.`;
+  }
+  return `The server refused the stream (${refused.code}): ${refused.reason}. Change the pairs or the token to try again.`;
 }
 
 /** @param {string} text */

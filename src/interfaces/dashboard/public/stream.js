@@ -69,6 +69,8 @@ export class Stream {
   /** The next reopen, when the browser gave up. */
   #timer = 0;
   #confirmTimer = 0;
+  /** The server turned this stream away: the end that follows is that, not a failure. */
+  #turnedAway = false;
   #options;
 
   /** @param {StreamOptions} options */
@@ -124,6 +126,7 @@ export class Stream {
     this.#source?.close();
     window.clearTimeout(this.#timer);
     window.clearTimeout(this.#confirmTimer);
+    this.#turnedAway = false;
     const url = this.#url();
     const source = new EventSource(url);
     this.#source = source;
@@ -145,6 +148,7 @@ export class Stream {
     });
     source.addEventListener('unavailable', (event) => {
       window.clearTimeout(this.#confirmTimer);
+      this.#turnedAway = true;
       const reason = String(parseObject(event.data).reason ?? 'unknown').slice(0, 40);
       this.#set('unavailable', { reason, retryAt: Date.now() + 3 * this.#options.retryMs });
     });
@@ -179,11 +183,12 @@ export class Stream {
   #onError(source, url) {
     if (source !== this.#source) return;
     const { retryMs } = this.#options;
+    const turnedAway = this.#turnedAway;
+    this.#turnedAway = false;
     if (source.readyState !== EventSource.CLOSED) {
       // The browser tries again by itself, after the `retry:` it was given (1-3x RETRY_MS when turned away).
-      const unavailable = this.#status.state === 'unavailable';
-      const retryAt = Date.now() + (unavailable ? 3 : 1) * retryMs;
-      this.#set(unavailable ? 'unavailable' : 'reconnecting', { reason: this.#status.reason, retryAt });
+      if (turnedAway) this.#set('unavailable', { reason: this.#status.reason, retryAt: Date.now() + 3 * retryMs });
+      else this.#set('reconnecting', { retryAt: Date.now() + retryMs });
       return;
     }
     this.#set('reconnecting');
