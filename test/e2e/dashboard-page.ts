@@ -84,15 +84,25 @@ export class DashboardPage {
   async watchStates(): Promise<void> {
     await this.page.evaluate(`(() => {
       const pill = document.querySelector('#connection');
-      window.statesShown = [pill.getAttribute('data-state')];
-      new MutationObserver(() => window.statesShown.push(pill.getAttribute('data-state')))
-        .observe(pill, { attributes: true, attributeFilter: ['data-state'] });
+      const shown = () => ({ state: pill.getAttribute('data-state'), text: pill.textContent.replace(/\\s+/g, ' ').trim() });
+      window.statesShown = [shown()];
+      new MutationObserver(() => window.statesShown.push(shown()))
+        .observe(pill, { attributes: true, childList: true, characterData: true, subtree: true });
     })()`);
   }
 
   /** The states shown since watchStates, repeats included. */
   async statesShown(): Promise<string[]> {
-    return this.page.evaluate<string[]>('window.statesShown');
+    return (await this.shown()).map((s) => s.state);
+  }
+
+  /** The connection texts shown since watchStates (as connectionText() reads them), repeats included. */
+  async textsShown(): Promise<string[]> {
+    return (await this.shown()).map((s) => s.text);
+  }
+
+  private shown(): Promise<{ state: string; text: string }[]> {
+    return this.page.evaluate<{ state: string; text: string }[]>('window.statesShown');
   }
 
   async notice(): Promise<string | undefined> {

@@ -56,7 +56,7 @@ describe('dashboard stream (history, heartbeats, resets, turn-aways) in Chromium
   });
 
   it('stays live on heartbeats alone, shows "stalled" when the stream goes quiet, and live when it speaks', async () => {
-    const quiet = await start({ HEARTBEAT_MS: '300', RATE_SOURCE: 'off' });
+    const quiet = await start({ HEARTBEAT_MS: '500', RATE_SOURCE: 'off' });
     let heard = new Map<string, number>();
     const page = await load(`${quiet.url}/`, async (p) => {
       heard = await countStreamEvents(p);
@@ -68,8 +68,9 @@ describe('dashboard stream (history, heartbeats, resets, turn-aways) in Chromium
     expect(new Set(await page.statesShown())).to.deep.equal(new Set(['live']));
     quiet.child.kill('SIGSTOP');
     try {
-      await page.waitForState('stalled');
-      expect(await page.connectionText()).to.match(/^Stalled no event for \d+ s$/);
+      // Recorded as shown, however late this looks: at 4 × HEARTBEAT_MS the page reopens the stream.
+      await eventually(async () => (await page.statesShown()).includes('stalled'), '"stalled"');
+      expect(await page.textsShown()).to.include.members(['Stalled no event for 1 s']);
     } finally {
       quiet.child.kill('SIGCONT');
     }
