@@ -2,21 +2,13 @@ import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { post } from '../support/http';
-import { CHROMIUM, requireChromium } from '../support/require-chromium';
+import { requireChromium } from '../support/require-chromium';
 import { spawnService, type ServiceProcess } from '../support/service-process';
+import { launchChromium } from './chromium';
 import { DashboardPage, eventually } from './dashboard-page';
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const ENV = { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '200', RETRY_MS: '500' };
 /** A second service, token-protected and left alone by the other tests, for the screenshot. */
 const SHOWCASE_ENV = { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '250', PUBLISH_TOKEN: 'demo-publish-token' };
@@ -60,7 +52,7 @@ describe('dashboard (GET /) in Chromium', function () {
   before(async function () {
     requireChromium(this);
     [service, showcase] = await Promise.all([spawnService(ENV), spawnService(SHOWCASE_ENV)]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await launchChromium();
     // Opened first so that its chart has a history by the time of the screenshot.
     showcasePage = await DashboardPage.open(browser, `${showcase.url}/`);
   });
@@ -77,7 +69,7 @@ describe('dashboard (GET /) in Chromium', function () {
     expect(await page.page.title()).to.match(/SSE Hub/);
     expect(await page.page.getByRole('heading', { level: 1 }).innerText()).to.equal('SSE Hub');
     expect(await page.connectionText()).to.equal('Live');
-    for (const field of ['Message', 'Topic', 'Event name', 'Bearer token']) {
+    for (const field of ['Message', 'Topic', 'Event name', 'Private', 'Bearer token', 'Subscriber token']) {
       expect(await page.page.getByLabel(field, { exact: true }).count(), field).to.equal(1);
     }
     await page.waitForPoints(4);

@@ -13,8 +13,14 @@ export interface DashboardAsset {
 export interface DashboardSettings {
   /** The `retry:` delay, so the page can count down to the browser's reconnect. */
   readonly retryMs: number;
+  /** HEARTBEAT_MS: a stream silent for twice this long is shown as stalled. */
+  readonly heartbeatMs: number;
+  /** HISTORY_SIZE: the most the page may ask to `rewind` (the server answers 400 past it). */
+  readonly historySize: number;
   /** Whether broadcasting needs a bearer token (never the token itself). */
   readonly tokenRequired: boolean;
+  /** Whether JWTs are checked: subscriber tokens and private events mean something. */
+  readonly privateTopics: boolean;
 }
 
 /**
@@ -32,11 +38,14 @@ const TYPES: Readonly<Record<string, string>> = {
 
 const etagOf = (body: Buffer): string => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
-/** index.html carries two placeholders; both values are a number and a boolean, so nothing can be injected. */
+/** index.html carries placeholders; every value is a number or a boolean, so nothing can be injected. */
 function render(html: string, settings: DashboardSettings): string {
   return html
     .replaceAll('{{RETRY_MS}}', String(settings.retryMs))
-    .replaceAll('{{TOKEN_REQUIRED}}', String(settings.tokenRequired));
+    .replaceAll('{{HEARTBEAT_MS}}', String(settings.heartbeatMs))
+    .replaceAll('{{HISTORY_SIZE}}', String(settings.historySize))
+    .replaceAll('{{TOKEN_REQUIRED}}', String(settings.tokenRequired))
+    .replaceAll('{{PRIVATE_TOPICS}}', String(settings.privateTopics));
 }
 
 /** Every file of `dir` with a known type, by file name. Throws at start if the folder is missing. */

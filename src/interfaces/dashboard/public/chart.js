@@ -26,7 +26,7 @@ function niceStep(raw) {
 }
 
 /**
- * The percent change of every followed pair since the page opened, drawn on a
+ * The percent change of every followed pair since its first rate, drawn on a
  * canvas at most every FRAME_MS. The right edge trails the server clock by one
  * rate interval, so each new point slides in from the edge instead of jumping.
  */
@@ -68,6 +68,7 @@ export class RateChart {
     ctx.clearRect(0, 0, width, height);
     const pairs = this.#store.followed().filter((p) => p.points.length > 0);
     this.#canvas.dataset.points = String(this.#store.count);
+    this.#canvas.dataset.gaps = String(this.#store.gaps);
     if (pairs.length === 0 || width === 0) return this.#empty();
     const view = this.#view(pairs);
     this.#grid(view);
@@ -172,7 +173,10 @@ export class RateChart {
     ctx.beginPath();
     for (let i = Math.max(0, start - 1); i < points.length; i += 1) {
       const point = /** @type {Point} */ (points[i]);
-      ctx.lineTo(view.x(point.t), view.y(percent(pair, point.v)));
+      const [x, y] = [view.x(point.t), view.y(percent(pair, point.v))];
+      // Events may be missing before a gap point: no line pretends to know what happened there.
+      if (point.gap === true) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
     }
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;

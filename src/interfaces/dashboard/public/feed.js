@@ -1,6 +1,6 @@
 // @ts-check
 import { el } from './dom.js';
-import { formatClock } from './format.js';
+import { formatClock, ulidTime } from './format.js';
 
 /** @typedef {{ id: string, type: string, data: unknown }} FeedEvent */
 
@@ -48,9 +48,10 @@ export class BroadcastFeed {
   /** @param {FeedEvent} event @param {boolean} broadcast */
   #meta(event, broadcast) {
     const meta = el('p', 'meta');
-    const now = new Date();
-    const time = el('time', '', formatClock(now.getTime()));
-    time.dateTime = now.toISOString();
+    // A broadcast replayed from the history was published before it arrived: its id says when.
+    const at = new Date(ulidTime(event.id) ?? Date.now());
+    const time = el('time', '', formatClock(at.getTime()));
+    time.dateTime = at.toISOString();
     meta.append(time);
     if (event.type !== 'message') meta.append(el('span', 'tag', event.type));
     if (!broadcast) meta.append(el('span', 'tag', 'not a broadcast'));

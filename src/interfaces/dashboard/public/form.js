@@ -6,7 +6,8 @@ const PATH = '/api/v1/sso/broadcast';
 
 /**
  * @typedef {object} FormOptions
- * @property {boolean} tokenRequired  the server has a PUBLISH_TOKEN
+ * @property {boolean} tokenRequired  the server has a PUBLISH_TOKEN or checks JWTs
+ * @property {boolean} privateTopics  the server checks JWTs, so private events can be read by someone
  * @property {(eventName: string) => void} listen  called before sending under an event name, so the page sees it
  */
 
@@ -23,9 +24,14 @@ export class BroadcastForm {
     this.#options = options;
     this.#button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
     this.#result = byId('send-result', HTMLOutputElement);
-    byId('token-hint', HTMLElement).textContent = options.tokenRequired
-      ? 'This server requires a token to broadcast.'
-      : 'Not needed: this server takes broadcasts from its own machine only.';
+    byId('token-hint', HTMLElement).textContent = !options.tokenRequired
+      ? 'Not needed: this server takes broadcasts from its own machine only.'
+      : options.privateTopics
+        ? 'This server requires a token to broadcast: its publish token, or a JWT whose sse.publish covers the topic.'
+        : 'This server requires a token to broadcast.';
+    byId('private-hint', HTMLElement).textContent = options.privateTopics
+      ? 'Only subscribers whose token covers the topic receive it.'
+      : 'This server checks no tokens, so it refuses private events.';
     if (options.tokenRequired) byId('send-options', HTMLDetailsElement).open = true;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -50,9 +56,11 @@ export class BroadcastForm {
       this.#field('message').focus();
       return;
     }
-    /** @type {Record<string, string>} */
+    /** @type {Record<string, string | boolean>} */
     const body = { message };
     if (topic?.trim()) body.topic = topic.trim();
+    const privately = this.#form.elements.namedItem('private');
+    if (privately instanceof HTMLInputElement && privately.checked) body.private = true;
     if (event?.trim()) {
       body.event = event.trim();
       this.#options.listen(body.event);

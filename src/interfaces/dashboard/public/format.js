@@ -55,3 +55,13 @@ const shortClock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 export function formatClock(time, seconds = true) {
   return (seconds ? clock : shortClock).format(time);
 }
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** When an event was published, read from its id if that is a ULID (this hub's ids are); else undefined. @param {string} id */
+export function ulidTime(id) {
+  if (!/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/.test(id)) return undefined;
+  let time = 0;
+  for (const c of id.slice(0, 10)) time = time * 32 + CROCKFORD.indexOf(c);
+  return time;
+}

@@ -4,16 +4,18 @@
  * longer: memory stays flat however long the page stays open.
  *
  * @typedef {{ time: string, asset_id_base: string, asset_id_quote: string, rate: number, source: string }} Rate
- * @typedef {{ t: number, v: number }} Point  server time (ms) and rate
+ * @typedef {{ t: number, v: number, gap?: boolean }} Point  server time (ms) and rate; gap: events may be missing before it
  * @typedef {object} Pair
  * @property {string} key       "BTC/USD"
  * @property {string} topic     "rates.BTC-USD", the topic it is published on
  * @property {number} series    its colour, in order of first appearance
- * @property {number} first     the first rate since the page opened: the baseline of "change"
+ * @property {number} first     the first rate the page got (from history or live): the baseline of "change"
+ * @property {number} firstTime server time of that rate
  * @property {number} last
  * @property {string} source
  * @property {number} time      server time of the last rate
- * @property {number} receivedAt local time it arrived
+ * @property {number} receivedAt local time it was published, as best known (a replayed rate is old)
+ * @property {boolean} broken    events were missed since the last point: the next one starts a new line
  * @property {number} step      smoothed interval between rates (ms)
  * @property {boolean} followed
  * @property {Point[]} points   oldest first
@@ -44,6 +46,8 @@ export class PairStore {
   skew = 0;
   /** Rates kept so far, for the chart's data-points attribute. */
   count = 0;
+  /** Breaks kept in the lines (a point after missed events), for the chart's data-gaps attribute. */
+  gaps = 0;
   #skewKnown = false;
 
   /** Server time now, as best known. */
@@ -63,13 +67,20 @@ export class PairStore {
     const key = `${rate.asset_id_base}/${rate.asset_id_quote}`;
     const pair = this.pairs.get(key) ?? this.#create(key, rate, t);
     if (pair.points.length > 0 && t <= pair.time) return undefined;
-    if (pair.points.length > 0) this.#observeStep(pair, t - pair.time);
-    Object.assign(pair, { last: rate.rate, source: rate.source, time: t, receivedAt });
-    pair.points.push({ t, v: rate.rate });
-    this.count += 1;
+    if (pair.points.length > 0 && !pair.broken) this.#observeStep(pair, t - pair.time);
     this.#observeSkew(t - receivedAt);
+    const publishedAt = Math.min(receivedAt, t - this.skew);
+    pair.points.push(pair.broken && pair.points.length > 0 ? { t, v: rate.rate, gap: true } : { t, v: rate.rate });
+    if (pair.broken && pair.points.length > 1) this.gaps += 1;
+    Object.assign(pair, { last: rate.rate, source: rate.source, time: t, receivedAt: publishedAt, broken: false });
+    this.count += 1;
     this.#prune(pair);
     return pair;
+  }
+
+  /** Events were missed (a reset): each pair's next rate starts a new line instead of joining the last. */
+  markGap() {
+    for (const pair of this.pairs.values()) pair.broken = true;
   }
 
   /** @returns {Pair[]} */
@@ -85,11 +96,13 @@ export class PairStore {
       topic: `rates.${rate.asset_id_base}-${rate.asset_id_quote}`,
       series: this.pairs.size % SERIES,
       first: rate.rate,
+      firstTime: t,
       last: rate.rate,
       source: rate.source,
       time: t,
       receivedAt: 0,
       step: 0,
+      broken: false,
       followed: true,
       points: [],
     };
@@ -103,10 +116,15 @@ export class PairStore {
     else if (dt <= pair.step * 5) pair.step += (dt - pair.step) * 0.2;
   }
 
-  /** A replayed rate arrives late and says nothing about the clocks: it is left out. @param {number} skew */
+  /**
+   * Each rate's lateness bounds the skew from below, so a higher estimate is taken at once (the history
+   * replayed at load arrives oldest first, every rate later than the one before) and a lower one only
+   * slowly; a rate more than 2 s later than expected is a replay and says nothing about the clocks.
+   * @param {number} skew
+   */
   #observeSkew(skew) {
-    if (this.#skewKnown && skew < this.skew - 2_000) return;
-    this.skew = this.#skewKnown ? this.skew + (skew - this.skew) * 0.1 : skew;
+    if (!this.#skewKnown || skew > this.skew) this.skew = skew;
+    else if (skew >= this.skew - 2_000) this.skew += (skew - this.skew) * 0.1;
     this.#skewKnown = true;
   }
 
@@ -116,6 +134,7 @@ export class PairStore {
     let drop = Math.max(0, pair.points.length - MAX_POINTS);
     while (drop < pair.points.length - 1 && (pair.points[drop]?.t ?? 0) < oldest) drop += 1;
     if (drop > 0) {
+      this.gaps -= pair.points.slice(1, drop + 1).filter((p) => p.gap).length;
       pair.points.splice(0, drop);
       this.count -= drop;
     }

@@ -4,6 +4,8 @@ import { loadDashboardAssets, type DashboardAsset } from '../../dashboard/dashbo
 
 export interface DashboardOptions {
   readonly retryMs: number;
+  readonly heartbeatMs: number;
+  readonly historySize: number;
   readonly publishToken: string | undefined;
   /** Set when JWTs are checked: broadcasting then always needs a token. */
   readonly verifier: object | undefined;
@@ -36,7 +38,10 @@ function send(ctx: Context, asset: DashboardAsset, headers: Readonly<Record<stri
 export function dashboardRoute(router: Router, options: DashboardOptions): void {
   const assets = loadDashboardAssets({
     retryMs: options.retryMs,
+    heartbeatMs: options.heartbeatMs,
+    historySize: options.historySize,
     tokenRequired: options.publishToken !== undefined || options.verifier !== undefined,
+    privateTopics: options.verifier !== undefined,
   });
   const page = assets.get('index.html');
   if (page === undefined) throw new Error('dashboard: index.html missing');
