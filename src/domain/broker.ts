@@ -100,6 +100,11 @@ export class Broker {
   keepAlive(): void {
     for (const group of this.groups.all()) {
       for (const subscriber of group.live) this.settleLive(subscriber, subscriber.sink.keepAlive());
+      // One behind that has nothing to write (its replay waits on the bus's log) must not look dead either.
+      for (const subscriber of group.behind) {
+        if (this.catchUp.idle(subscriber) && subscriber.sink.keepAlive() === 'closed')
+          this.remove(subscriber, undefined);
+      }
     }
   }
 

@@ -104,6 +104,12 @@ export class CatchUp {
     this.enforceTotal();
   }
 
+  /** Behind, but with nothing on its way to it: waiting for its replay's source or for an event it already has. */
+  idle(subscriber: Subscriber): boolean {
+    const waiting = subscriber.backlog?.waiting;
+    return (waiting === 'source' || waiting === 'skip') && subscriber.sink.queuedBytes() === 0;
+  }
+
   /** Forgets `subscriber` (it caught up or was dropped). */
   remove(subscriber: Subscriber): void {
     const backlog = subscriber.backlog;

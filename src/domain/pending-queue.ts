@@ -67,23 +67,24 @@ export class PendingQueue {
   }
 
   /**
-   * Drops every frame up to and including the event `id` (the client already has them); false, and nothing
-   * dropped, when no waiting frame is that event.
+   * The client already has every event up to and including `id`: drops the waiting events up to it, or all
+   * of them when `id` has not arrived yet (every event here then came before it). Control messages stay.
+   * True when `id` itself was here.
    */
   dropThrough(id: string): boolean {
-    let at = this.items.length - 1;
-    while (at >= this.head && this.items[at]?.id !== id) at -= 1;
-    if (at < this.head) return false;
-    for (let i = this.head; i <= at; i += 1) {
+    let through = this.items.length - 1;
+    while (through >= this.head && this.items[through]?.id !== id) through -= 1;
+    const found = through >= this.head;
+    const end = found ? through : this.items.length - 1;
+    for (let i = this.head; i <= end; i += 1) {
       const item = this.items[i];
-      if (item === undefined) continue;
+      if (item?.id === undefined) continue;
       if (item.conflateAs !== undefined) this.conflated.delete(item.conflateAs);
+      this.items[i] = undefined;
       this.waiting -= 1;
       this.total -= item.frame.length;
     }
-    this.head = at + 1;
-    this.compact();
-    return true;
+    return found;
   }
 
   /** Drops the slots already taken once they are most of the array (indices in `conflated` shift with it). */

@@ -126,3 +126,49 @@ describe('Broker.subscribe with the bus log (stream mode)', () => {
     expect(kit.broker.size).to.equal(0);
   });
 });
+
+describe('Broker with a client that is further on than this replica (ahead)', () => {
+  let log: FakeEventLog;
+  let kit: BrokerKit;
+
+  beforeEach(() => {
+    log = new FakeEventLog();
+    kit = new BrokerKit({ settings: { historySize: 3 }, parts: { log } });
+    for (let n = 1; n <= 3; n += 1) kit.publish(event(`e${n}`));
+  });
+
+  it('skips the live events the client already has, up to its id, then sends what follows', async () => {
+    const sink = kit.sink({ start: { kind: 'after', id: 'e5' } });
+    const read = log.reads[0]!;
+    kit.publish(event('e4'));
+    read.respond({ kind: 'ahead' });
+    await settle();
+    expect(received(sink), 'e4 is one the client has').to.deep.equal([]);
+    kit.publish(event('e5'));
+    kit.publish(event('e6'));
+    await settle();
+    expect(received(sink)).to.deep.equal(['e6']);
+    kit.publish(event('e7'));
+    expect(received(sink)).to.deep.equal(['e6', 'e7']);
+    expect(kit.broker.behind, 'live again once past its id').to.equal(0);
+  });
+
+  it('drops what already waits when the answer comes after the client’s id did', async () => {
+    const sink = kit.sink({ start: { kind: 'after', id: 'e5' } });
+    const read = log.reads[0]!;
+    for (const id of ['e4', 'e5', 'e6']) kit.publish(event(id));
+    read.respond({ kind: 'ahead' });
+    await settle();
+    expect(received(sink)).to.deep.equal(['e6']);
+  });
+
+  it('gets heartbeats while its replay waits on the log, none while its backlog is being written', () => {
+    const waiting = kit.sink({ start: { kind: 'after', id: 'e0' } });
+    kit.broker.keepAlive();
+    expect(waiting.keepAlives).to.equal(1);
+    const slow = kit.sink({ accepts: 0 });
+    kit.publish(event('e4'));
+    kit.broker.keepAlive();
+    expect(slow.keepAlives).to.equal(0);
+  });
+});

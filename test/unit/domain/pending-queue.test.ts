@@ -102,4 +102,19 @@ describe('PendingQueue', () => {
       { numRuns: 200 },
     );
   });
+  it('drops the events up to an id the client already has, or all of them when it has not come yet, keeping control messages', () => {
+    const queue = new PendingQueue();
+    queue.push(frame('e1'), 'A', 'e1');
+    queue.push(frame('ctl'));
+    queue.push(frame('e2'), undefined, 'e2');
+    queue.push(frame('e3'), undefined, 'e3');
+    expect(queue.dropThrough('e2')).to.equal(true);
+    expect(text(queue.take(1000))).to.deep.equal(['ctl', 'e3']);
+    queue.push(frame('e4'), 'A', 'e4');
+    queue.push(frame('ctl2'));
+    expect(queue.dropThrough('e9')).to.equal(false);
+    expect(queue.size).to.equal(1);
+    expect(queue.bytes).to.equal(frame('ctl2').length);
+    expect(text(queue.take(1000))).to.deep.equal(['ctl2']);
+  });
 });
