@@ -54,9 +54,23 @@ export class RawConnection {
     return this.received.toString('latin1');
   }
 
-  /** The status of every response head read so far. */
+  /** How many bytes have been read so far: a mark to look at what came after it. */
+  get bytesRead(): number {
+    return this.received.length;
+  }
+
+  /** What was read after `from` bytes (a `bytesRead` taken earlier). */
+  textSince(from: number): string {
+    return this.received.subarray(from).toString('latin1');
+  }
+
+  /** The status of every response head read (after `from` bytes). */
+  statusesSince(from: number): number[] {
+    return [...this.textSince(from).matchAll(/HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]));
+  }
+
   get statuses(): number[] {
-    return [...this.text.matchAll(/HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]));
+    return this.statusesSince(0);
   }
 
   /** The server ended its side (FIN) or the connection is gone. */
@@ -64,11 +78,13 @@ export class RawConnection {
     return this.endedAt !== undefined;
   }
 
-  /** The body of the first response, parsed as JSON (for error answers with Content-Length). */
-  json(): Record<string, unknown> {
-    const start = this.text.indexOf('\r\n\r\n');
-    const length = Number(/content-length: (\d+)/i.exec(this.text)?.[1] ?? -1);
-    const body = this.received.subarray(start + 4, length < 0 ? undefined : start + 4 + length);
+  /** The body of the first response (after `from` bytes), parsed as JSON (error answers have a Content-Length). */
+  json(from = 0): Record<string, unknown> {
+    const text = this.textSince(from);
+    const start = text.indexOf('\r\n\r\n');
+    const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? -1);
+    const bytes = this.received.subarray(from);
+    const body = bytes.subarray(start + 4, length < 0 ? undefined : start + 4 + length);
     return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
   }
 
