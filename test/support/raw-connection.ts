@@ -15,12 +15,21 @@ export class RawConnection {
   /** A write that failed because the server had gone (EPIPE, ECONNRESET). */
   writeError: Error | undefined;
 
+  private readonly waiters = new Set<() => void>();
+
   private constructor(readonly socket: net.Socket) {
-    socket.on('data', (b: Buffer) => (this.received = Buffer.concat([this.received, b])));
-    socket.on('end', () => (this.endedAt ??= Date.now()));
+    socket.on('data', (b: Buffer) => {
+      this.received = Buffer.concat([this.received, b]);
+      this.notify();
+    });
+    socket.on('end', () => {
+      this.endedAt ??= Date.now();
+      this.notify();
+    });
     socket.on('close', () => {
       this.closedAt ??= Date.now();
       this.endedAt ??= this.closedAt;
+      this.notify();
     });
     socket.on('error', (error) => (this.writeError ??= error));
   }
@@ -37,6 +46,28 @@ export class RawConnection {
     this.written += Buffer.byteLength(bytes);
     this.socket.write(bytes);
     return true;
+  }
+
+  /** Resolves once `predicate` holds (checked on every read and at the end), or rejects after `timeoutMs`. */
+  waitFor(predicate: (connection: this) => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+    if (predicate(this)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!predicate(this)) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; read:\n${this.text.slice(0, 600)}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
   }
 
   /** Resolves once the socket can take more bytes, or is gone. */
