@@ -1,19 +1,9 @@
 /** SPEC.md's rules for one broadcast, written out again on their own: what the hub must answer. */
+import { deeperThan } from './json-depth';
+
 const NAME = /^[A-Za-z0-9._:-]{1,128}$/;
 const HUB_EVENTS = new Set(['reset', 'heartbeat', 'auth-expiring', 'unavailable']);
 const FIELDS = new Set(['message', 'topic', 'event', 'private']);
-
-/** Whether a parsed JSON value nests deeper than `limit` (a scalar is 0 deep, [] and {} 1): iterative. */
-function deeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [item, depth] = top;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth + 1 > limit) return true;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 const validName = (value: unknown): boolean => typeof value === 'string' && NAME.test(value);
 
