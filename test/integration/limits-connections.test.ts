@@ -171,6 +171,53 @@ describe('early answers to a broadcast close the connection without reading the 
   });
 });
 
+describe('malformed requests', () => {
+  let service: RunningService;
+  let watcher: RawSseClient;
+  const open: RawConnection[] = [];
+  before(async () => {
+    service = await startService();
+    watcher = await RawSseClient.connect(service.port, STREAM);
+    await watcher.waitFor((c) => c.retry !== undefined);
+  });
+  afterEach(() => open.splice(0).forEach((c) => c.destroy()));
+  after(async () => {
+    watcher.close();
+    await service.stop();
+  });
+
+  const cases: [string, string, number][] = [
+    ['headers over 16 KiB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, 431],
+    ['a URL over 16 KiB', `GET ${STREAM}?topic=${'t'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431],
+    [
+      'both Content-Length and chunked (smuggling)',
+      `POST ${BROADCAST} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      400,
+    ],
+    [
+      'a chunk size that is not hex',
+      `POST ${BROADCAST} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+      400,
+    ],
+    ['a header name with a space', `GET /healthz HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n`, 400],
+    ['a request line that is not HTTP', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n', 400],
+  ];
+  for (const [what, request, status] of cases) {
+    it(`answers ${what} with ${status} and closes, publishing nothing`, async () => {
+      const connection = await RawConnection.open(service.port);
+      open.push(connection);
+      connection.write(Buffer.from(request, 'latin1'));
+      await eventually(() => connection.ended, 'the connection to be closed');
+      expect(connection.statuses).to.deep.equal([status]);
+      const marker = await post(`${service.url}${BROADCAST}`, { message: 'marker' });
+      await watcher.waitFor((c) => c.events.some((e) => e.id === marker.json.id));
+      expect(watcher.events.map((e) => e.data)).to.satisfy((d: string[]) =>
+        d.every((x) => x === '{"message":"marker"}'),
+      );
+    });
+  }
+});
+
 describe('stream topic limit', () => {
   let service: RunningService;
   before(async () => (service = await startService()));
