@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { RawConnection } from '../support/raw-connection';
+import { post } from '../support/http';
+import { metric } from '../support/metric';
 import { RawSseClient } from '../support/raw-sse-client';
 import { spawnService, type ServiceProcess } from '../support/service-process';
+import { StalledReader } from '../support/stalled-reader';
 import { eventually } from '../support/wait';
 
 const STREAMS = 60;
@@ -101,6 +104,30 @@ describe('shutdown (SIGTERM to the built service)', function () {
     for (const client of clients) {
       expect(client.terminated, 'each stream ends with the last chunk').to.equal(true);
       expect(client.body.endsWith('\n\n'), 'no half-written event').to.equal(true);
+    }
+  });
+
+  it('exits 0 within 10 s although a client takes none of the megabytes queued for it', async () => {
+    proc = await spawnService({ MAX_BODY_BYTES: String(2 << 20), CLIENT_BUFFER_BYTES: String(64 << 20) });
+    const stalled = await StalledReader.open(proc.port);
+    const reader = await RawSseClient.connect(proc.port, '/api/v1/sso/stream');
+    clients.push(reader);
+    try {
+      for (let n = 0; n < 8; n += 1) {
+        expect((await post(`${proc.url}/api/v1/sso/broadcast`, { message: 'm'.repeat(1 << 20) })).status).to.equal(202);
+      }
+      await eventually(
+        async () => (await metric(proc.url, 'sse_clients_behind')) === 1,
+        'the stalled client to be behind',
+      );
+      await reader.waitForEvents(8);
+      const sigterm = Date.now();
+      const exit = await proc.stop('SIGTERM');
+      expect(exit).to.deep.equal({ code: 0, signal: null });
+      expect(Date.now() - sigterm, 'exit within 10 s').to.be.lessThan(10_000);
+      expect(reader.terminated, 'the client that reads gets its stream ended cleanly').to.equal(true);
+    } finally {
+      stalled.close();
     }
   });
 });
