@@ -29,12 +29,15 @@ export class TopicSelection {
   /** Exactly the filters given (none: nothing), as a token's claim lists them. */
   static of(raws: readonly string[]): Result<TopicSelection, DomainError> {
     const filters: TopicFilter[] = [];
+    let all = false;
+    // Every filter is checked, those after a `*` too: `*` must not let an invalid one through.
     for (const raw of raws) {
       const parsed = parseTopicFilter(raw);
       if (!parsed.ok) return parsed;
-      if (parsed.value.kind === 'all') return ok(TopicSelection.everything);
-      filters.push(parsed.value);
+      if (parsed.value.kind === 'all') all = true;
+      else filters.push(parsed.value);
     }
+    if (all) return ok(TopicSelection.everything);
     if (filters.length === 0) return ok(TopicSelection.nothing);
     const key = [...new Set(filters.map(filterText))].sort().join(',');
     return ok(new TopicSelection(filters, key));
