@@ -237,4 +237,12 @@ describe('stream topic limit', () => {
     expect(response.status).to.equal(400);
     expect(await response.json()).to.include({ success: false, code: 400 });
   });
+
+  it('refuses an invalid topic even beside `*` (which would otherwise match everything)', async () => {
+    for (const topics of ['topic=*&topic=**', 'topic=**&topic=*', 'topic=*&topic=a%20b', 'topic=*&topic=']) {
+      const response = await fetch(`${service.url}${STREAM}?${topics}`, { headers: { Accept: 'text/event-stream' } });
+      expect(response.status, topics).to.equal(400);
+      expect(await response.json()).to.include({ success: false, code: 400 });
+    }
+  });
 });
