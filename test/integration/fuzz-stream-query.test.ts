@@ -6,7 +6,7 @@ import { startService, type RunningService } from '../support/in-process-service
 import { secretBytes, signToken } from '../support/jwt';
 import { metric } from '../support/metric';
 import { RawConnection } from '../support/raw-connection';
-import { expectedStreamOutcome, type StreamRequest } from '../support/stream-oracle';
+import { expectedStreamOutcome, lastEventIdOf, type StreamRequest } from '../support/stream-oracle';
 import { eventually } from '../support/wait';
 
 const SECRET = 'a-test-hmac-secret-of-at-least-32-bytes';
@@ -40,8 +40,9 @@ const tokens = { valid: [] as string[] };
 const history = { ids: [] as string[] };
 const lastEventId = fc.oneof(
   { weight: 3, arbitrary: fc.nat().map((i) => history.ids[i % history.ids.length]!) },
-  fc.constantFrom('', 'unknown-id'),
+  fc.constantFrom('', 'unknown-id', 'x\nevent: evil\ndata: {}', '"},"reason":"forged'),
   fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
 );
 const token = fc.oneof(
   { weight: 6, arbitrary: fc.nat().map((i) => tokens.valid[i % tokens.valid.length]!) },
@@ -132,8 +133,9 @@ const sample: fc.Arbitrary<Sample> = fc.record({
     )
     .map((headers) =>
       Object.fromEntries(
+        // Only what HTTP can carry in a header value: visible ASCII, spaces inside.
         Object.entries(headers as Record<string, string | undefined>).filter(
-          (e): e is [string, string] => e[1] !== undefined && !/^\s|\s$/.test(e[1]),
+          (e): e is [string, string] => e[1] !== undefined && /^([\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?)?$/.test(e[1]),
         ),
       ),
     ),
@@ -207,9 +209,59 @@ async function judge(connection: RawConnection, request: Sample, expected: 401 |
   expect(status, `${request.target} ${JSON.stringify(request.headers)}`).to.equal(200);
   expect(head).to.match(/\r\ncontent-type: text\/event-stream/i);
   await connection.waitFor((c) => /retry: \d+\n/.test(c.text), 5_000, 'the retry line');
-  if (!connection.text.includes('event: unavailable')) return true;
+  if (!connection.text.includes('event: unavailable')) {
+    await expectWellFormed(connection, request);
+    return true;
+  }
   expect(wantsEvents, 'a turn-away with 200 is for EventSource only').to.equal(true);
   await connection.waitFor((c) => c.ended, 5_000, 'the turn-away to end');
   expect(connection.text).to.include('data: {"reason":"capacity"}');
   return false;
+}
+
+/**
+ * A stream's events so far are well formed whatever the query said: JSON data, no name but the hub's own
+ * (the history holds none), and a resume from an id the history lacks starts with `reset` naming that id.
+ */
+async function expectWellFormed(connection: RawConnection, request: Sample): Promise<void> {
+  const asked = lastEventIdOf(request);
+  if (asked !== undefined && !history.ids.includes(asked)) {
+    await connection.waitFor((c) => sseEvents(c.text).some((e) => e.event === 'reset'), 5_000, 'the reset event');
+    const reset = sseEvents(connection.text).find((e) => e.event === 'reset');
+    expect(JSON.parse(reset?.data ?? '')).to.deep.equal({ reason: 'history-gap', lastEventId: asked });
+  }
+  for (const event of sseEvents(connection.text)) {
+    expect(() => JSON.parse(event.data) as unknown, event.data).not.to.throw();
+    expect([undefined, 'reset', 'heartbeat']).to.include(event.event);
+  }
+}
+
+/** The complete events in a raw HTTP response: the body de-chunked, decoded as UTF-8, split into fields. */
+function sseEvents(raw: string): { event: string | undefined; data: string }[] {
+  const end = raw.indexOf('\r\n\r\n');
+  let body = raw.slice(end + 4);
+  if (/\r\ntransfer-encoding: chunked/i.test(raw.slice(0, end))) {
+    let plain = '';
+    for (let at = 0; ;) {
+      const line = body.indexOf('\r\n', at);
+      const size = line < 0 ? NaN : parseInt(body.slice(at, line), 16);
+      if (!(size > 0) || body.length < line + 2 + size) break;
+      plain += body.slice(line + 2, line + 2 + size);
+      at = line + 2 + size + 2;
+    }
+    body = plain;
+  }
+  const text = Buffer.from(body, 'latin1').toString('utf8');
+  return text
+    .split('\n\n')
+    .slice(0, -1)
+    .map((block) => block.split('\n'))
+    .filter((lines) => lines.some((l) => l.startsWith('data:')))
+    .map((lines) => ({
+      event: lines.find((l) => l.startsWith('event: '))?.slice(7),
+      data: lines
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).replace(/^ /, ''))
+        .join('\n'),
+    }));
 }

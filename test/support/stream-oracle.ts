@@ -31,6 +31,14 @@ function decodeCookie(value: string): string {
   }
 }
 
+/** The Last-Event-ID that counts: the header's when not empty, else the `lastEventId` query's; or none. */
+export function lastEventIdOf(request: StreamRequest): string | undefined {
+  const header = request.headers['Last-Event-ID']?.trim() ?? '';
+  if (header !== '') return header;
+  const query = new URL(request.target, 'http://hub').searchParams.get('lastEventId') ?? '';
+  return query === '' ? undefined : query;
+}
+
 function queryProblem(query: URLSearchParams, lastEventIdHeader: string | undefined, historySize: number): boolean {
   const topics = query.getAll('topic');
   if (topics.length > MAX_TOPICS || !topics.every(validFilter)) return true;
