@@ -29,7 +29,8 @@ export class TopicSelection {
   /** Exactly the filters given (none: nothing), as a token's claim lists them. */
   static of(raws: readonly string[]): Result<TopicSelection, DomainError> {
     const filters: TopicFilter[] = [];
-    let all = false; // a `*` still has every other filter checked
+    let all = false;
+    // Every filter is checked, those after a `*` too: `*` must not let an invalid one through.
     for (const raw of raws) {
       const parsed = parseTopicFilter(raw);
       if (!parsed.ok) return parsed;

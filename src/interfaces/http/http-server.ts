@@ -7,6 +7,11 @@ import type { FastPath } from './routes/stream.fast-path';
 /** Headers and body must have arrived within this (SPEC.md): a slow or stalled sender is answered 408. */
 export const REQUEST_DEADLINE_MS = 15_000;
 
+export interface HttpServerOptions {
+  /** Headers and body must have arrived within this; REQUEST_DEADLINE_MS unless a test needs a shorter one. */
+  readonly requestDeadlineMs?: number;
+}
+
 /** What Node's parser errors mean to the client, for connections that are not streams. */
 const CLIENT_ERRORS: Readonly<Record<string, string>> = {
   HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
@@ -17,22 +22,25 @@ const CLIENT_ERRORS: Readonly<Record<string, string>> = {
 /** The listening socket around the Koa app, with request deadlines and a shutdown that never hangs. */
 export class HttpServer {
   private readonly server: Server;
+  readonly requestDeadlineMs: number;
 
   constructor(
     app: Koa,
     private readonly host: string,
     private readonly port: number,
     fastPath: FastPath = () => false,
+    options: HttpServerOptions = {},
   ) {
     const handle = app.callback();
+    const deadline = (this.requestDeadlineMs = options.requestDeadlineMs ?? REQUEST_DEADLINE_MS);
     this.server = createServer(
       {
         noDelay: true,
         keepAliveTimeout: 5_000,
-        headersTimeout: REQUEST_DEADLINE_MS,
-        requestTimeout: REQUEST_DEADLINE_MS,
+        headersTimeout: deadline,
+        requestTimeout: deadline,
         // How often Node checks those deadlines; the default (30 s) would let a stalled sender stay 45 s.
-        connectionsCheckingInterval: 1_000,
+        connectionsCheckingInterval: Math.min(1_000, deadline),
       },
       (req, res) => {
         // A request behind a stream on its connection would never be answered: it is not even looked at.
