@@ -123,7 +123,12 @@ describe('broadcast with JWTs', () => {
     after(() => service.stop());
 
     it('requires a token from every caller, loopback included (401)', async () => {
-      for (const headers of [{}, { Authorization: 'Bearer ' }, { Authorization: 'Basic dXNlcjpwYXNz' }]) {
+      const cases: Record<string, string>[] = [
+        {},
+        { Authorization: 'Bearer ' },
+        { Authorization: 'Basic dXNlcjpwYXNz' },
+      ];
+      for (const headers of cases) {
         const answer = await broadcastWith(service.url, undefined, { message: 'local' }, headers);
         expect(answer.status, JSON.stringify(headers)).to.equal(401);
         expect(answer.headers.get('www-authenticate')).to.equal('Bearer');
