@@ -3,10 +3,11 @@ import { RawSseClient, type SseMessage } from './raw-sse-client';
 export const STREAM = '/api/v1/sso/stream';
 export const BROADCAST = '/api/v1/sso/broadcast';
 
-/** The stream path with `query` (values URL-encoded; repeated keys from arrays). */
-export function streamTarget(query: Record<string, string | readonly string[]> = {}): string {
+/** The stream path with `query` (values URL-encoded; repeated keys from arrays; undefined ones left out). */
+export function streamTarget(query: Readonly<Record<string, string | readonly string[] | undefined>> = {}): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
+    if (value === undefined) continue;
     for (const one of typeof value === 'string' ? [value] : value) params.append(name, one);
   }
   const text = params.toString();
