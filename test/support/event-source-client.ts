@@ -1,4 +1,4 @@
-import { EventSource } from 'eventsource';
+import { EventSource, type EventSourceInit } from 'eventsource';
 
 export interface Received {
   readonly type: string;
@@ -12,8 +12,9 @@ export class RecordingEventSource {
   readonly received: Received[] = [];
   opened = 0;
 
-  constructor(url: string, eventNames: readonly string[] = []) {
-    this.source = new EventSource(url);
+  /** `init` as `eventsource` takes it: a `fetch` of its own can add headers, such as a token that changes. */
+  constructor(url: string, eventNames: readonly string[] = [], init?: EventSourceInit) {
+    this.source = new EventSource(url, init);
     this.source.onopen = () => (this.opened += 1);
     const record = (type: string) => (e: { data: string; lastEventId: string }) =>
       this.received.push({ type, data: e.data, lastEventId: e.lastEventId });
