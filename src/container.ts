@@ -88,9 +88,11 @@ function bindCore(c: Container, config: Config): void {
     const limits = { maxClients: config.maxClients, historySize: config.historySize };
     return new Subscribe(ctx.get(Broker), { ...limits, accepting: () => state.accepting });
   });
-  c.bind(AuthenticateSubscriber).toDynamicValue(
-    (ctx) => new AuthenticateSubscriber({ verifier: ctx.get(TOKENS.TokenVerifier), anonymous: config.anonymous }),
-  );
+  c.bind(AuthenticateSubscriber).toDynamicValue((ctx) => {
+    const clock = ctx.get(TOKENS.Clock);
+    const policy = { verifier: ctx.get(TOKENS.TokenVerifier), anonymous: config.anonymous, now: () => clock.now() };
+    return new AuthenticateSubscriber(policy);
+  });
   c.bind(BroadcastMessage).toDynamicValue((ctx) => createBroadcast(config, ctx));
   c.bind(IngestRate).toDynamicValue(
     (ctx) => new IngestRate(ctx.get(TOKENS.EventPublisher), ctx.get(TOKENS.IdGenerator), ctx.get(TOKENS.Clock)),

@@ -8,6 +8,8 @@ export interface SubscriberPolicy {
   readonly verifier: TokenVerifier | undefined;
   /** ANONYMOUS: whether a stream without a token is served (public events only). */
   readonly anonymous: boolean;
+  /** Epoch ms now: a token past its `exp` is refused even within the verifier's clock tolerance. */
+  readonly now: () => number;
 }
 
 /** Turns a subscriber's token into its grant: never a silent downgrade to anonymous. */
@@ -26,6 +28,12 @@ export class AuthenticateSubscriber {
     }
     if (verifier === undefined) return ok(undefined);
     const verified = await verifier.verify(token);
-    return verified.ok ? verified : fail({ code: 'unauthenticated', message: verified.error.message });
+    if (!verified.ok) return fail({ code: 'unauthenticated', message: verified.error.message });
+    const { expiresAt } = verified.value;
+    // The verifier's tolerance is for clocks that disagree; a stream would be closed at once anyway.
+    if (expiresAt !== undefined && expiresAt <= this.policy.now()) {
+      return fail({ code: 'unauthenticated', message: 'the token has expired' });
+    }
+    return verified;
   }
 }

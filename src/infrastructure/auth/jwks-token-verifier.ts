@@ -48,7 +48,7 @@ export interface JwksParts {
 
 export const JWKS_DEFAULTS = {
   refreshMs: 300_000,
-  cooldownMs: 30_000,
+  cooldownMs: 5_000,
   timeoutMs: 5_000,
   retry: { initialMs: 1_000, maxMs: 30_000 },
 } as const;

@@ -27,32 +27,41 @@ class FakeVerifier implements TokenVerifier {
   close(): void {}
 }
 
+/** A time before the grant's expiry. */
+const BEFORE = (): number => 999;
+
 describe('AuthenticateSubscriber', () => {
   it('gives the grant of a token that verifies', async () => {
     const verifier = new FakeVerifier();
-    const outcome = await new AuthenticateSubscriber({ verifier, anonymous: true }).execute('good');
+    const outcome = await new AuthenticateSubscriber({ verifier, anonymous: true, now: BEFORE }).execute('good');
     expect(outcome).to.deep.equal({ ok: true, value: GRANT });
     expect(verifier.asked).to.deep.equal(['good']);
   });
 
   it('serves a stream without a token as anonymous, without asking the verifier', async () => {
     const verifier = new FakeVerifier();
-    const outcome = await new AuthenticateSubscriber({ verifier, anonymous: true }).execute(undefined);
+    const outcome = await new AuthenticateSubscriber({ verifier, anonymous: true, now: BEFORE }).execute(undefined);
     expect(outcome).to.deep.equal({ ok: true, value: undefined });
     expect(verifier.asked).to.deep.equal([]);
   });
 
   it('refuses a stream without a token as unauthenticated with ANONYMOUS=false', async () => {
-    const outcome = await new AuthenticateSubscriber({ verifier: new FakeVerifier(), anonymous: false }).execute(
-      undefined,
-    );
+    const outcome = await new AuthenticateSubscriber({
+      verifier: new FakeVerifier(),
+      anonymous: false,
+      now: BEFORE,
+    }).execute(undefined);
     expect(outcome.ok).to.equal(false);
     if (!outcome.ok) expect(outcome.error.code).to.equal('unauthenticated');
   });
 
   for (const anonymous of [true, false]) {
     it(`refuses a token that does not verify, never downgrading it to anonymous (ANONYMOUS=${anonymous})`, async () => {
-      const outcome = await new AuthenticateSubscriber({ verifier: new FakeVerifier(), anonymous }).execute('bad');
+      const outcome = await new AuthenticateSubscriber({
+        verifier: new FakeVerifier(),
+        anonymous,
+        now: BEFORE,
+      }).execute('bad');
       expect(outcome).to.deep.equal({
         ok: false,
         error: { code: 'unauthenticated', message: 'the token has expired' },
@@ -61,7 +70,23 @@ describe('AuthenticateSubscriber', () => {
   }
 
   it('ignores a token when no JWT key is configured (none can grant anything)', async () => {
-    const outcome = await new AuthenticateSubscriber({ verifier: undefined, anonymous: true }).execute('anything');
+    const outcome = await new AuthenticateSubscriber({ verifier: undefined, anonymous: true, now: BEFORE }).execute(
+      'anything',
+    );
     expect(outcome).to.deep.equal({ ok: true, value: undefined });
+  });
+
+  it('refuses a token past its exp, even one the verifier took within its clock tolerance', async () => {
+    for (const now of [1_000, 4_000]) {
+      const outcome = await new AuthenticateSubscriber({
+        verifier: new FakeVerifier(),
+        anonymous: true,
+        now: () => now,
+      }).execute('good');
+      expect(outcome).to.deep.equal({
+        ok: false,
+        error: { code: 'unauthenticated', message: 'the token has expired' },
+      });
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticateSubscriber } from '../../../application/authenticate.use-case';
 import type { Subscribe } from '../../../application/subscribe.use-case';
 import type { DomainError } from '../../../domain/errors';
-import { subscriberToken } from '../auth/subscriber-token';
+import { presentedToken } from '../auth/presented-token';
 import { domainErrorStatus } from '../errors';
 import { writeJsonError } from '../json-error';
 import { chunk } from '../sse/http-chunk';
@@ -50,7 +50,7 @@ export function streamHandler(deps: StreamDeps): StreamHandler {
     }
     markStream(req.socket);
     const query = new URL(req.url ?? '/', 'http://stream').searchParams;
-    const grant = await deps.authenticate.execute(subscriberToken(req.headers, query));
+    const grant = await deps.authenticate.execute(presentedToken(req.headers, req.url ?? '')?.token);
     if (req.socket.destroyed) return 499;
     if (!grant.ok) return answer(res, grant.error);
     const heartbeat = query.get('heartbeat') ?? 'comment';

@@ -23,7 +23,8 @@ export function streamHeaders(options: Omit<HeadOptions, 'chunked'>): Record<str
  * string alive for the life of the connection.
  */
 export function streamHead(options: HeadOptions): string {
-  const framing = options.chunked ? 'Connection: keep-alive\r\nTransfer-Encoding: chunked' : 'Connection: close';
+  // Nothing is read on a stream's connection after its request: when the stream ends, so does the connection.
+  const framing = `Connection: close${options.chunked ? '\r\nTransfer-Encoding: chunked' : ''}`;
   let head = 'HTTP/1.1 200 OK\r\n';
   for (const [name, value] of Object.entries(streamHeaders(options))) head += `${name}: ${value}\r\n`;
   return `${head}Date: ${new Date().toUTCString()}\r\n${framing}\r\n\r\n`;
