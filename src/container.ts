@@ -18,6 +18,7 @@ import { AmqpEventBus } from './infrastructure/bus/amqp-event-bus';
 import type { EventBus } from './infrastructure/bus/event-bus';
 import { InMemoryEventBus } from './infrastructure/bus/in-memory-event-bus';
 import { StreamEventLog } from './infrastructure/bus/stream-event-log';
+import { streamOptionsOf } from './infrastructure/bus/stream-options';
 import type { Config } from './infrastructure/config/config';
 import { batchingScheduler } from './infrastructure/flush-scheduler';
 import { UlidIdGenerator } from './infrastructure/ids/ulid-id-generator';
@@ -32,7 +33,7 @@ import { SimulatedRateSource } from './infrastructure/rates/simulated-rate-sourc
 import { readinessOf } from './infrastructure/readiness-of';
 import { SystemClock } from './infrastructure/system-clock';
 import { createApp, type RequestObserver } from './interfaces/http/app';
-import { HttpServer } from './interfaces/http/http-server';
+import { HttpServer, REQUEST_DEADLINE_MS } from './interfaces/http/http-server';
 import { streamFastPath } from './interfaces/http/routes/stream.fast-path';
 import { streamHandler } from './interfaces/http/routes/stream.handler';
 import { directFanOutWriter } from './interfaces/http/sse/fanout/direct-fan-out-writer';
@@ -59,6 +60,7 @@ export function createContainer(config: Config): Container {
   c.bind(Metrics).toDynamicValue(() => new Metrics());
   c.bind(RunState).toConstantValue(new RunState());
   c.bind(TOKENS.FlushScheduler).toConstantValue(batchingScheduler());
+  c.bind(TOKENS.RequestDeadlineMs).toConstantValue(REQUEST_DEADLINE_MS);
   c.bind(TOKENS.EventBus).toDynamicValue((ctx) => createBus(config, ctx));
   c.bind(TOKENS.EventPublisher).toDynamicValue((ctx) => countPublished(ctx.get(TOKENS.EventBus), ctx.get(Metrics)));
   c.bind(TOKENS.TokenVerifier).toDynamicValue((ctx) =>
@@ -183,15 +185,7 @@ function createBus(config: Config, ctx: ResolutionContext): EventBus {
   if (config.amqpUrl === undefined) return new InMemoryEventBus(logger);
   // Room for the largest broadcast a client may send (its data is the body's message, carried as it is).
   const maxMessageBytes = Math.max(1_048_576, config.maxBodyBytes + 1_024);
-  const stream = streamMode(config)
-    ? {
-        name: config.amqpStream,
-        maxAgeSeconds: config.streamMaxAgeSeconds,
-        maxBytes: config.streamMaxBytes,
-        historySize: config.historySize,
-        historyWindowMs: IDEMPOTENCY_WINDOW_MS,
-      }
-    : undefined;
+  const stream = streamOptionsOf(config, IDEMPOTENCY_WINDOW_MS);
   const options = { url: config.amqpUrl, exchange: config.amqpExchange, maxMessageBytes, stream };
   return new AmqpEventBus(options, logger, ctx.get(Metrics));
 }
@@ -270,7 +264,9 @@ function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
     streams: handle === undefined ? undefined : { handle, broadcast: ctx.get(BroadcastMessage), options },
   });
   const fastPath = handle === undefined ? undefined : streamFastPath(handle, observeRequest, onBug);
-  return new HttpServer(app, config.host, config.port, fastPath);
+  return new HttpServer(app, config.host, config.port, fastPath, {
+    requestDeadlineMs: ctx.get(TOKENS.RequestDeadlineMs),
+  });
 }
 
 /** SPEC.md: a stream server is ready when its bus is; a fetcher also answers for its rates; nobody from SIGTERM on. */

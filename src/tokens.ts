@@ -23,4 +23,6 @@ export const TOKENS = {
   IdGenerator: Symbol('IdGenerator') as ServiceIdentifier<IdGenerator>,
   FlushScheduler: Symbol('FlushScheduler') as ServiceIdentifier<FlushScheduler>,
   FanOutWriter: Symbol('FanOutWriter') as ServiceIdentifier<FanOutWriter>,
+  /** How long a request's headers and body may take (SPEC.md: 15 s); tests shorten it. */
+  RequestDeadlineMs: Symbol('RequestDeadlineMs') as ServiceIdentifier<number>,
 } as const;

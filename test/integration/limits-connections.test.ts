@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { HttpServer, REQUEST_DEADLINE_MS } from '../../src/interfaces/http/http-server';
-import { serveWithDeadline, type DeadlineServer } from '../support/deadline-server';
 import { post } from '../support/http';
 import { startService, type RunningService } from '../support/in-process-service';
 import { RawConnection } from '../support/raw-connection';
 import { RawSseClient } from '../support/raw-sse-client';
 import { eventually } from '../support/wait';
+import { TOKENS } from '../../src/tokens';
 
 const BROADCAST = '/api/v1/sso/broadcast';
 const STREAM = '/api/v1/sso/stream';
@@ -21,22 +21,17 @@ const postHead = (port: number, headers: Record<string, string>, length?: number
   return `POST ${BROADCAST} HTTP/1.1\r\n${lines.join('')}${framing}\r\n`;
 };
 
-describe('request deadlines (the real routes behind an HttpServer with a short deadline)', () => {
+describe('request deadlines (the service with its request deadline shortened)', () => {
   let service: RunningService;
-  let server: DeadlineServer;
   const open: RawConnection[] = [];
   before(async () => {
-    service = await startService();
-    server = await serveWithDeadline(service.container, DEADLINE_MS);
+    service = await startService({}, (c) => c.rebindSync(TOKENS.RequestDeadlineMs).toConstantValue(DEADLINE_MS));
   });
   afterEach(() => open.splice(0).forEach((c) => c.destroy()));
-  after(async () => {
-    await server.close();
-    await service.stop();
-  });
+  after(() => service.stop());
 
   const connect = async (): Promise<RawConnection> => {
-    const connection = await RawConnection.open(server.port);
+    const connection = await RawConnection.open(service.port);
     open.push(connection);
     return connection;
   };
@@ -64,9 +59,9 @@ describe('request deadlines (the real routes behind an HttpServer with a short d
 
   it('answers 408 to a body that never finishes, and to one that trickles past the deadline', async () => {
     const stalled = await connect();
-    stalled.write(postHead(server.port, { 'Content-Type': 'application/json' }, 100) + '{"message":');
+    stalled.write(postHead(service.port, { 'Content-Type': 'application/json' }, 100) + '{"message":');
     const trickling = await connect();
-    trickling.write(postHead(server.port, { 'Content-Type': 'application/json' }, 10_000) + '{"message":"');
+    trickling.write(postHead(service.port, { 'Content-Type': 'application/json' }, 10_000) + '{"message":"');
     const timer = setInterval(() => trickling.write('x'), DEADLINE_MS / 10);
     try {
       await expectTimedOut(stalled, 'the stalled body');
@@ -81,7 +76,7 @@ describe('request deadlines (the real routes behind an HttpServer with a short d
   it('keeps serving others while connections sit at the deadline', async () => {
     const stuck = await Promise.all([0, 1, 2, 3].map(() => connect()));
     stuck.forEach((c) => c.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'));
-    const answer = await post(`http://127.0.0.1:${server.port}${BROADCAST}`, { message: 'still served' });
+    const answer = await post(`${service.url}${BROADCAST}`, { message: 'still served' });
     expect(answer.status).to.equal(202);
     for (const connection of stuck) await expectTimedOut(connection, 'a stuck request');
   });

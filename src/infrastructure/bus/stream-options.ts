@@ -1,3 +1,4 @@
+import type { Config } from '../config/config';
 import type { ReplayLimits } from './replay-scan';
 
 /** AMQP_QUEUE=stream: every replica consumes one durable stream queue bound to the exchange. */
@@ -87,5 +88,20 @@ export function streamArguments(options: ResolvedStreamOptions): Record<string, 
     'x-max-length-bytes': options.maxBytes,
     'x-stream-max-segment-size-bytes': segmentBytesFor(options.maxBytes),
     ...(cluster !== undefined && cluster > 1 ? { 'x-initial-cluster-size': cluster } : {}),
+  };
+}
+
+/** The stream settings of AMQP_QUEUE=stream, from the configuration (undefined in exclusive mode). */
+export function streamOptionsOf(
+  config: Pick<Config, 'amqpQueue' | 'amqpStream' | 'streamMaxAgeSeconds' | 'streamMaxBytes' | 'historySize'>,
+  historyWindowMs: number,
+): StreamOptions | undefined {
+  if (config.amqpQueue !== 'stream') return undefined;
+  return {
+    name: config.amqpStream,
+    maxAgeSeconds: config.streamMaxAgeSeconds,
+    maxBytes: config.streamMaxBytes,
+    historySize: config.historySize,
+    historyWindowMs,
   };
 }
