@@ -1,19 +1,12 @@
+import { eventuallyValue } from '../support/wait';
 import type { Browser, Page, Request } from 'playwright-core';
 
-/** Polls `check` until it returns a value that is not undefined or false; no fixed sleeps. */
-export async function eventually<T>(
+/** The shared wait (test/support/wait.ts), with the browser's longer default. */
+export const eventually = <T>(
   check: () => Promise<T | undefined | false>,
   what: string,
   timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+): Promise<T> => eventuallyValue(check, what, timeoutMs, 50);
 
 /**
  * Counts, by name, the events `page`'s EventSource receives from now on (heartbeats included), through the

@@ -8,6 +8,7 @@ import { RecordingEventSource } from '../support/event-source-client';
 import { FakeCoinApi, type FakeAnswer } from '../support/fake-coinapi';
 import { startService, type RunningService } from '../support/in-process-service';
 import { eventually } from '../support/wait';
+import { eventuallyValue } from '../support/wait';
 
 const KEY = 'failures-test-key';
 const INTERVAL_MS = 100;
@@ -109,13 +110,14 @@ describe('CoinApiRateSource under CoinAPI failures', () => {
    */
   async function notReadyReason(timeoutMs = 5_000): Promise<string> {
     const source = service.container.get(TOKENS.RateSource)!;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const readiness = source.readiness();
-      if (!readiness.ready) return readiness.reason;
-      if (Date.now() > deadline) throw new Error('the rate source stayed ready');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    return eventuallyValue(
+      () => {
+        const readiness = source.readiness();
+        return readiness.ready ? undefined : readiness.reason;
+      },
+      'the rate source to be not ready',
+      timeoutMs,
+    );
   }
 
   /** The shared check: backoff shown by the count, nothing published, the error counted, recovery. */

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TOKENS } from '../../src/tokens';
 import { post } from '../support/http';
 import { startService, type RunningService } from '../support/in-process-service';
+import { eventually } from '../support/wait';
 
 describe('operational endpoints', () => {
   let service: RunningService;
@@ -93,9 +94,7 @@ describe('/readyz by role', () => {
         const text = await (await fetch(`${service.url}/metrics`)).text();
         return Number(/^sse_events_published_total (\d+)$/m.exec(text)?.[1] ?? 0);
       };
-      const deadline = Date.now() + 5_000;
-      while ((await published()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(await published()).to.be.at.least(4);
+      await eventually(async () => (await published()) >= 4, 'four rates published');
     } finally {
       await service.stop();
     }

@@ -1,4 +1,5 @@
 import { EventSource, type EventSourceInit } from 'eventsource';
+import { eventually } from './wait';
 
 export interface Received {
   readonly type: string;
@@ -22,12 +23,9 @@ export class RecordingEventSource {
     for (const name of eventNames) this.source.addEventListener(name, record(name));
   }
 
-  async waitFor(predicate: (received: Received[]) => boolean, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.received)) {
-      if (Date.now() > deadline) throw new Error(`timed out; received ${JSON.stringify(this.received.slice(-3))}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  waitFor(predicate: (received: Received[]) => boolean, timeoutMs = 5_000): Promise<void> {
+    const what = (): string => `events; received ${JSON.stringify(this.received.slice(-3))}`;
+    return eventually(() => predicate(this.received), what, timeoutMs, 10);
   }
 
   waitOpen(timeoutMs = 5_000): Promise<void> {

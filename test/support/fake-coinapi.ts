@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { misbehave, type Misbehaviour } from './fake-coinapi-misbehaviour';
+import { eventually } from './wait';
 
 /** One request the fake received, as it arrived, and when it was over (answered, or dropped by the client). */
 export interface RecordedRequest {
@@ -89,12 +90,9 @@ export class FakeCoinApi {
   }
 
   /** Resolves once `predicate` holds over the requests so far; rejects after `timeoutMs`. */
-  async waitFor(predicate: (requests: RecordedRequest[]) => boolean, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.requests)) {
-      if (Date.now() > deadline) throw new Error(`fake CoinAPI: timed out; ${this.requests.length} requests`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  waitFor(predicate: (requests: RecordedRequest[]) => boolean, timeoutMs = 5_000): Promise<void> {
+    const what = (): string => `the fake CoinAPI's requests; ${this.requests.length} so far`;
+    return eventually(() => predicate(this.requests), what, timeoutMs, 10);
   }
 
   async close(): Promise<void> {

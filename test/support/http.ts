@@ -12,5 +12,3 @@ export async function post(
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: JSON.parse(text) as Record<string, unknown> };
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { NGINX } from './require-nginx';
+import { eventually } from './wait';
 
 /** The template docker-compose.yml mounts into the nginx image: the tested config is the deployed one. */
 export const NGINX_TEMPLATE = path.resolve(__dirname, '../../deploy/nginx/templates/default.conf.template');
@@ -101,17 +102,16 @@ function readIfThere(file: string): string {
 
 /** Polls `url` until nginx answers it with 200 (a replica behind it is up); fails at once if nginx exits. */
 async function untilAnswering(url: string, child: ChildProcess, output: () => string, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const up = async (): Promise<boolean> => {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited:\n${output()}`);
-    const status = await fetch(url).then(
-      (r) => r.status,
-      () => 0,
+    return (
+      (await fetch(url).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
     );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not answer ${url} within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  };
+  await eventually(up, () => `nginx to answer ${url}:\n${output()}`, timeoutMs);
 }
 
 /** SIGQUIT is nginx's graceful stop; open streams would hold it, so SIGTERM (fast stop) it is. */

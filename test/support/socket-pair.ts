@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
+import { eventually } from './wait';
 
 /** A connected loopback socket pair: `server` is the writing side, `peer` the client that reads (or not). */
 export interface Pair {
@@ -7,7 +8,7 @@ export interface Pair {
   readonly peer: net.Socket;
   /** Everything the peer has read so far. */
   readonly received: () => Buffer;
-  /** Resolves once the peer has read at least `bytes` bytes (or after 5 s with what it has). */
+  /** Resolves with what the peer has read once it is at least `bytes` bytes; rejects after 5 s. */
   readonly waitFor: (bytes: number) => Promise<Buffer>;
 }
 
@@ -23,8 +24,12 @@ export async function socketPair(listener: net.Server): Promise<Pair> {
   peer.on('data', (b: Buffer) => chunks.push(b));
   const received = (): Buffer => Buffer.concat(chunks);
   const waitFor = async (bytes: number): Promise<Buffer> => {
-    const deadline = Date.now() + 5_000;
-    while (received().length < bytes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await eventually(
+      () => received().length >= bytes,
+      () => `${bytes} bytes; got ${received().length}`,
+      5_000,
+      5,
+    );
     return received();
   };
   return { server, peer, received, waitFor };

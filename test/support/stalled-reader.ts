@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import net from 'node:net';
+import { eventually } from './wait';
 
 const TAIL_BYTES = 64 * 1024;
 
@@ -28,11 +29,13 @@ export class StalledReader {
     await once(socket, 'connect');
     const reader = new StalledReader(socket);
     socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`);
-    const deadline = Date.now() + 5_000;
-    while (!reader.tail.includes('retry:')) {
-      if (reader.closed || Date.now() > deadline) throw new Error(`no stream head: ${reader.tail.slice(0, 300)}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await eventually(
+      () => reader.closed || reader.tail.includes('retry:'),
+      () => `the stream head; got ${reader.tail.slice(0, 300)}`,
+      5_000,
+      5,
+    );
+    if (reader.closed) throw new Error(`no stream head: ${reader.tail.slice(0, 300)}`);
     socket.pause();
     return reader;
   }

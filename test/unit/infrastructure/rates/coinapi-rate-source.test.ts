@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateQuote } from '../../../../src/domain/rate';
 import { Metrics } from '../../../../src/infrastructure/metrics/metrics';
 import { CoinApiRateSource } from '../../../../src/infrastructure/rates/coinapi-rate-source';
-import { SystemClock } from '../../../../src/infrastructure/system-clock';
 import { ManualTime } from './manual-time';
 
 const TIME = '2025-01-02T03:04:05.0000000Z';
@@ -21,22 +19,23 @@ const ok = (path: string): Response => {
 };
 
 /**
- * A source with every edge faked but the timers; `calls` records each requested path with its time.
- * Backoff draws its longest delays (random 1), so a failing request's retries are as few as they can be.
+ * A source with every edge faked, its time included (the test moves it); `calls` records each requested path
+ * with its time. Backoff draws its longest delays (random 1), so a failing request's retries are as few as can be.
  */
 function sourceWith(respond: Responder) {
+  const time = new ManualTime();
   const calls: { path: string; at: number }[] = [];
   const fetchFake = (input: string | URL | Request): Promise<Response> => {
     const path = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname;
-    calls.push({ path, at: Date.now() });
+    calls.push({ path, at: time.now() });
     return Promise.resolve(respond(path));
   };
   const metrics = new Metrics();
   const source = new CoinApiRateSource(
     { url: 'http://coinapi.test', key: 'k', pairs: PAIRS, intervalMs: 100, maxBackoffMs: 800 },
-    { logger: pino({ level: 'silent' }), metrics, clock: new SystemClock(), fetch: fetchFake, random: () => 1 },
+    { logger: pino({ level: 'silent' }), metrics, clock: time, timer: time, fetch: fetchFake, random: () => 1 },
   );
-  return { source, calls, metrics };
+  return { source, calls, metrics, time };
 }
 
 const countOf = (calls: { path: string; at: number }[], base: string, from: number, to: number): number =>
@@ -51,8 +50,7 @@ describe('CoinApiRateSource', () => {
     source = built.source;
     const quotes: RateQuote[] = [];
     source.start((q) => (quotes.push(q), Promise.resolve(true)));
-    const deadline = Date.now() + 2_000;
-    while (quotes.length < 2 && Date.now() < deadline) await sleep(5);
+    await built.time.advance(0);
     expect(quotes.slice(0, 2)).to.deep.equal([
       { base: 'BTC', quote: 'USD', rate: 2, time: TIME, source: 'coinapi' },
       { base: 'ETH', quote: 'USD', rate: 1, time: TIME, source: 'coinapi' },
@@ -68,20 +66,19 @@ describe('CoinApiRateSource', () => {
     );
     source = built.source;
     source.start(() => Promise.resolve(true));
-    await sleep(400);
+    await built.time.advance(59_000);
     expect(built.calls.map((c) => c.path)).to.deep.equal(['/v1/exchangerate/BTC/USD']);
   });
 
   it('backs off a failing base alone: the healthy one keeps the interval', async () => {
     const built = sourceWith((path) => (path.includes('/BTC/') ? new Response('down', { status: 500 }) : ok(path)));
     source = built.source;
-    const from = Date.now();
+    const from = built.time.now();
     source.start(() => Promise.resolve(true));
-    // By the time the healthy base has made 7 requests, the failing one, backing off, has made few.
-    const deadline = Date.now() + 10_000;
-    while (countOf(built.calls, 'ETH', from, Infinity) < 7 && Date.now() < deadline) await sleep(10);
+    // While the healthy base makes a request per 100 ms interval, the failing one, backing off, makes few.
+    await built.time.advance(700);
     expect(countOf(built.calls, 'ETH', from, Infinity)).to.be.at.least(7);
-    expect(countOf(built.calls, 'BTC', from, Infinity)).to.be.within(1, 5);
+    expect(countOf(built.calls, 'BTC', from, Infinity)).to.be.within(1, 4);
     const errors = await built.metrics.rateFetchErrors.get();
     expect(errors.values.find((v) => v.labels.reason === 'http-5xx')?.value).to.be.greaterThan(0);
   });
@@ -90,9 +87,10 @@ describe('CoinApiRateSource', () => {
     const built = sourceWith(ok);
     source = built.source;
     source.start(() => Promise.resolve(true));
+    await built.time.advance(0);
     await source.stop();
     const sent = built.calls.length;
-    await sleep(300);
+    await built.time.advance(1_000);
     expect(built.calls.length).to.equal(sent);
     expect(source.readiness().ready).to.equal(false);
   });
