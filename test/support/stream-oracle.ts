@@ -14,8 +14,9 @@ const validFilter = (raw: string): boolean => raw === '*' || NAME.test(raw.endsW
 function presentedToken(request: StreamRequest, query: URLSearchParams): string | undefined {
   const authorization = request.headers.Authorization;
   if (authorization !== undefined) return /^Bearer +(.*)$/i.exec(authorization.trim())?.[1] ?? '';
-  const fromQuery = query.get('access_token');
-  if (fromQuery !== null) return fromQuery;
+  const fromQuery = query.getAll('access_token');
+  // Given twice, the token is ambiguous: neither is taken (judged as an empty token, refused).
+  if (fromQuery.length > 0) return fromQuery.length === 1 ? fromQuery[0] : '';
   for (const part of request.headers.Cookie?.split(';') ?? []) {
     const at = part.indexOf('=');
     if (at >= 0 && part.slice(0, at).trim() === 'sse_token') return decodeCookie(part.slice(at + 1).trim());
