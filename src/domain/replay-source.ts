@@ -98,10 +98,6 @@ export class HistoryReplay implements ReplaySource {
 export class Chain implements ReplaySource {
   constructor(private readonly sources: ReplaySource[]) {}
 
-  get done(): boolean {
-    return this.sources.length === 0;
-  }
-
   next(budget: number): ReplayStep {
     for (let source = this.sources[0]; source !== undefined; source = this.sources[0]) {
       const step = source.next(budget);
