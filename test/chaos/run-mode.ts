@@ -126,9 +126,11 @@ function noteNodeKills(mode: QueueMode, done: Exercised, note: (line: string) =>
   windows.forEach((w, n) => {
     const pauseMs = done.figures.pause.nodeKills[n] ?? 0;
     const back = ((w.end - w.start) / 1_000).toFixed(1);
+    // Exclusive mode has no stream, so no leader: its "leader" kill strikes the node most replicas use.
+    const which = w.target === 'other' ? 'non-leader' : mode === 'stream' ? 'leader' : 'busiest node';
     note(
-      `${mode}: node kill ${n + 1}: ${w.target === 'leader' ? 'leader' : 'non-leader'} rmq${w.node} (SIGKILL, ` +
-        `back in the cluster ${back} s later): delivery paused ${pauseMs.toFixed(0)} ms`,
+      `${mode}: node kill ${n + 1}: ${which} rmq${w.node} (SIGKILL, back in the cluster ${back} s later): ` +
+        `delivery paused ${pauseMs.toFixed(0)} ms`,
     );
   });
 }
