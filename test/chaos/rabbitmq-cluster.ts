@@ -51,16 +51,23 @@ async function script(args: readonly string[], timeoutMs = COMMAND_MS): Promise<
 
 /**
  * The three-node cluster, through the script. `start` reuses a cluster that
- * already runs whole (and `stop` then leaves it running); otherwise it starts
- * one, and `stop` stops it and removes its state.
+ * already runs whole (and `stop` then leaves it running, with every node it
+ * killed started again); otherwise it starts one, and `stop` stops it and
+ * removes its state.
  */
 export class RabbitMqCluster {
   private owned = false;
+  /** Nodes killed here and not restarted since. */
+  private readonly killed = new Set<NodeNumber>();
 
-  /** Which nodes run now. */
+  /**
+   * Which nodes run now. The script's `status` asks whether a node's pid is
+   * alive, and a node SIGKILLed a moment ago may linger as a zombie until
+   * init reaps it (seconds, on a busy machine): nodes killed here count as down.
+   */
   async running(): Promise<NodeNumber[]> {
     const lines = (await script(['status'])).split('\n');
-    return NODES.filter((n) => lines.some((line) => line.startsWith(`rmq${n} up`)));
+    return NODES.filter((n) => !this.killed.has(n) && lines.some((line) => line.startsWith(`rmq${n} up`)));
   }
 
   async start(): Promise<void> {
@@ -96,11 +103,13 @@ export class RabbitMqCluster {
   /** SIGKILL, as a crash would. */
   async kill(n: NodeNumber): Promise<void> {
     await script(['kill', String(n)]);
+    this.killed.add(n);
   }
 
   /** Starts node `n` again and resolves once it runs (it rejoins the cluster by itself). */
   async restart(n: NodeNumber): Promise<void> {
     await script(['restart', String(n)], START_MS);
+    this.killed.delete(n);
   }
 
   /** The node that leads `queue` (a stream), or undefined while none does (an election) or it is unknown. */

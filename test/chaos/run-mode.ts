@@ -56,8 +56,15 @@ function settle(fleet: ClientFleet, acknowledged: readonly number[], ms: number,
 
 /** The node a node fault strikes now: see pickNode. */
 async function nodeToKill(parts: Parts, cluster: RabbitMqCluster, target: NodeTarget): Promise<NodeNumber> {
-  const leader = parts.mode === 'stream' ? await cluster.leaderOf(parts.names.stream) : undefined;
-  if (parts.mode === 'stream' && leader === undefined) throw new Error(`no leader found for ${parts.names.stream}`);
+  let leader: NodeNumber | undefined;
+  if (parts.mode === 'stream') {
+    const stream = parts.names.stream;
+    await eventually(
+      async () => (leader = await cluster.leaderOf(stream)) !== undefined,
+      `a leader of ${stream}`,
+      15_000,
+    );
+  }
   return pickNode(target, leader, await nodesInUse(parts.replicas.urls()));
 }
 
@@ -196,6 +203,7 @@ export async function runMode(
   } finally {
     await fleet?.close();
     await replicas.stopAll();
+    replicas.keepLogs(runId);
     try {
       await broker.deleteNames(names);
     } finally {
