@@ -139,6 +139,10 @@ describe('sse-hub on a three-node RabbitMQ cluster', function () {
 
     it('answers broadcasts caught by the death 503 with Retry-After, never anything else', () => {
       const refusals = scenario.loops!.refusals;
+      const messages = new Set(refusals.map((r) => r.message.replace(/^.*"message":"([^"]*)".*$/, '$1')));
+      process.stdout.write(
+        `      (${refusals.length} refused, of ${scenario.loops!.total}: ${[...messages].join('; ')})\n`,
+      );
       expect(refusals.length).to.be.greaterThan(0);
       for (const refusal of refusals) {
         expect(refusal.status, refusal.message).to.equal(503);
