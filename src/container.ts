@@ -15,7 +15,6 @@ import type { EventLog } from './domain/event-log';
 import { IDEMPOTENCY_WINDOW_MS, IdempotencyLedger } from './domain/idempotency';
 import { createTokenVerifier } from './infrastructure/auth/create-token-verifier';
 import { AmqpEventBus } from './infrastructure/bus/amqp-event-bus';
-import { splitAmqpUrls } from './infrastructure/bus/amqp-nodes';
 import type { EventBus } from './infrastructure/bus/event-bus';
 import { InMemoryEventBus } from './infrastructure/bus/in-memory-event-bus';
 import { StreamEventLog } from './infrastructure/bus/stream-event-log';
@@ -187,8 +186,6 @@ function createBus(config: Config, ctx: ResolutionContext): EventBus {
         name: config.amqpStream,
         maxAgeSeconds: config.streamMaxAgeSeconds,
         maxBytes: config.streamMaxBytes,
-        // On a cluster, one replica of the stream per node listed: any one node may die without loss.
-        initialClusterSize: splitAmqpUrls(config.amqpUrl).length,
         historySize: config.historySize,
         historyWindowMs: IDEMPOTENCY_WINDOW_MS,
       }

@@ -118,7 +118,6 @@ function busAt(node: NodeNumber, config: Config, metrics: Metrics, logger: pino.
     name: config.amqpStream,
     maxAgeSeconds: config.streamMaxAgeSeconds,
     maxBytes: config.streamMaxBytes,
-    initialClusterSize: 3,
     historySize: config.historySize,
   };
   const options = { url: CLUSTER_URLS, random: () => (node - 0.5) / 3, exchange: config.amqpExchange, stream };

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
 import type { Metrics } from '../metrics/metrics';
 import { encodeEnvelope } from './amqp-envelope';
-import { AmqpNodes } from './amqp-nodes';
+import { AmqpNodes, splitAmqpUrls } from './amqp-nodes';
 import { AmqpReconnector } from './amqp-reconnector';
 import type { BackoffPolicy } from './backoff';
 import { BusListeners } from './bus-listeners';
@@ -83,7 +83,9 @@ export class AmqpEventBus implements EventBus {
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.listeners = new BusListeners(logger);
-    this.stream = options.stream === undefined ? undefined : this.streamMode(options.stream);
+    // On a cluster, one replica of the stream per node listed: any one node may die without loss.
+    const initialClusterSize = options.stream?.initialClusterSize ?? splitAmqpUrls(options.url).length;
+    this.stream = options.stream === undefined ? undefined : this.streamMode({ ...options.stream, initialClusterSize });
   }
 
   /** Replays from the stream: stream mode only (undefined in exclusive mode). Usable once started. */
