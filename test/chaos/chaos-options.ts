@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ClusterScheduleSettings } from './cluster-schedule';
 import type { ScheduleSettings } from './fault-schedule';
 
 export type QueueMode = 'stream' | 'exclusive';
@@ -17,6 +18,8 @@ export interface ChaosOptions {
   /** Longest wait, after publishing stops, for every client to have every acknowledged event. */
   readonly settleMs: number;
   readonly schedule: ScheduleSettings;
+  /** `--cluster`: the replicas use the three-node cluster, and this plan replaces `schedule`'s faults. */
+  readonly cluster: ClusterScheduleSettings | undefined;
 }
 
 const COMMON = {
@@ -28,14 +31,34 @@ const COMMON = {
   marginMs: 1_500,
 } as const;
 
+const CLUSTER_COMMON = { publishMs: 6_000, replicas: 2, downMs: [1_000, 2_000], marginMs: 3_000 } as const;
+
 /** short: about half a minute per mode, for `npm test`; long: a few minutes, >= 20 cuts per replica. */
 export const PROFILES: Record<ProfileName, { readonly schedule: ScheduleSettings; readonly settleMs: number }> = {
   short: { schedule: { ...COMMON, publishMs: 18_000, cutsPerReplica: 4 }, settleMs: 5_000 },
   long: { schedule: { ...COMMON, publishMs: 180_000, cutsPerReplica: 24 }, settleMs: 15_000 },
 };
 
+/**
+ * `--cluster` short: one leader kill (what .ci/run runs); long (its default): a replica kill, then the
+ * leader killed three times and another node once, each restarted before the next.
+ */
+export const CLUSTER_PROFILES: Record<
+  ProfileName,
+  { readonly cluster: ClusterScheduleSettings; readonly settleMs: number }
+> = {
+  short: {
+    cluster: { ...CLUSTER_COMMON, leaderKills: 1, otherKills: 0, replicaKill: false },
+    settleMs: 10_000,
+  },
+  long: {
+    cluster: { ...CLUSTER_COMMON, leaderKills: 3, otherKills: 1, replicaKill: true },
+    settleMs: 15_000,
+  },
+};
+
 export const USAGE =
-  'usage: npm run chaos -- [--profile short|long] [--mode stream|exclusive|both] [--clients K] [--rate R] [--seed S]';
+  'usage: npm run chaos -- [--cluster] [--profile short|long] [--mode stream|exclusive|both] [--clients K] [--rate R] [--seed S]';
 
 const MODES: Record<string, readonly QueueMode[]> = {
   stream: ['stream'],
@@ -54,14 +77,14 @@ function wholeNumber(name: string, raw: string | undefined, fallback: number, [m
 
 /**
  * Reads the command line; throws an Error whose message is for the user on
- * anything unknown or out of range. `--cluster` is reserved: a three-node
- * RabbitMQ cluster target (see broker-target.ts) is not built yet.
+ * anything unknown or out of range. `--profile` defaults to short, or to long
+ * with `--cluster`.
  */
 export function parseChaosArgs(argv: readonly string[], randomSeed: () => number): ChaosOptions {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      profile: { type: 'string', default: 'short' },
+      profile: { type: 'string' },
       mode: { type: 'string', default: 'both' },
       clients: { type: 'string' },
       rate: { type: 'string' },
@@ -71,20 +94,20 @@ export function parseChaosArgs(argv: readonly string[], randomSeed: () => number
     strict: true,
     allowPositionals: false,
   });
-  if (values.cluster) throw new Error('--cluster is not built yet: the harness drives a single RabbitMQ node');
-  if (values.profile !== 'short' && values.profile !== 'long') {
-    throw new Error(`--profile must be short or long, not "${values.profile}"`);
-  }
+  const name = values.profile ?? (values.cluster ? 'long' : 'short');
+  if (name !== 'short' && name !== 'long') throw new Error(`--profile must be short or long, not "${name}"`);
   const modes = MODES[values.mode];
   if (modes === undefined) throw new Error(`--mode must be stream, exclusive or both, not "${values.mode}"`);
-  const profile = PROFILES[values.profile];
+  const profile = PROFILES[name];
+  const cluster = values.cluster ? CLUSTER_PROFILES[name] : undefined;
   return {
-    profile: values.profile,
+    profile: name,
     modes,
     clients: wholeNumber('clients', values.clients, 4, [1, 200]),
     rate: wholeNumber('rate', values.rate, 20, [1, 500]),
     seed: wholeNumber('seed', values.seed, randomSeed(), [0, 2 ** 31 - 1]),
-    settleMs: profile.settleMs,
+    settleMs: cluster?.settleMs ?? profile.settleMs,
     schedule: profile.schedule,
+    cluster: cluster?.cluster,
   };
 }

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readyz } from '../support/replica-set';
 import { spawnService, type ServiceProcess } from '../support/service-process';
 import { eventually } from '../support/wait';
@@ -65,6 +67,14 @@ export class ChaosReplicas {
       .map(
         (p) => `pid ${p.child.pid} exited (${p.child.exitCode ?? p.child.signalCode}):\n${p.output().slice(-2_000)}`,
       );
+  }
+
+  /** With CHAOS_LOGS=<dir>: each process's output, as `<dir>/<label>-<n>.log` (n counts restarts too). */
+  keepLogs(label: string): void {
+    const dir = process.env.CHAOS_LOGS;
+    if (dir === undefined || dir === '') return;
+    mkdirSync(dir, { recursive: true });
+    this.all.forEach((p, n) => writeFileSync(join(dir, `${label}-${n}.log`), p.output()));
   }
 
   /** SIGTERM to every process still running, SIGKILL to any that outlives STOP_MS. */

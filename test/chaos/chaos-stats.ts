@@ -1,9 +1,14 @@
+import type { NodeTarget } from './fault-schedule';
 import type { SequenceLedger } from './sequence-ledger';
 
 /** One fault as it happened: from the moment it struck until the system was whole again. */
 export interface FaultWindow {
-  readonly kind: 'cut' | 'kill';
-  readonly replica: number;
+  readonly kind: 'cut' | 'kill' | 'node';
+  /** The replica cut or killed. */
+  readonly replica?: number;
+  /** The RabbitMQ node killed (1-3), and whether it led the stream. */
+  readonly node?: number;
+  readonly target?: NodeTarget;
   readonly start: number;
   readonly end: number;
 }
@@ -19,7 +24,13 @@ export interface ModeFigures {
   /** Client × event pairs delivered more than once. */
   readonly duplicated: number;
   readonly outOfOrder: number;
-  readonly pause: { readonly p50: number; readonly max: number; readonly kill: number | undefined };
+  readonly pause: {
+    readonly p50: number;
+    readonly max: number;
+    readonly kill: number | undefined;
+    /** At each RabbitMQ node kill, in the order they struck (cluster runs). */
+    readonly nodeKills: readonly number[];
+  };
 }
 
 /** Nearest-rank quantile of numbers already sorted ascending; 0 for none. */
@@ -70,6 +81,7 @@ export function summarize(
   const lostEvents = acknowledged.filter((seq) => ledgers.some((l) => !l.has(seq))).length;
   const pauses = faultPauses(ledgers, faults, end);
   const killPauses = pauses.filter((_, n) => faults[n]!.kind === 'kill');
+  const nodeKills = pauses.filter((_, n) => faults[n]!.kind === 'node');
   const sortedPauses = [...pauses].sort((a, b) => a - b);
   return {
     acknowledged: acknowledged.length,
@@ -82,6 +94,7 @@ export function summarize(
       p50: quantile(sortedPauses, 0.5),
       max: sortedPauses.at(-1) ?? 0,
       kill: killPauses.length === 0 ? undefined : Math.max(...killPauses),
+      nodeKills,
     },
   };
 }

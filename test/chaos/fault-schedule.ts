@@ -3,10 +3,23 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
-/** A broker cut of one replica's proxy, or a SIGKILL of the replica then a restart. `at` is ms from the start. */
-export type FaultAction =
+/** Which node of the cluster a node fault strikes: the stream's leader, or a node that does not lead it. */
+export type NodeTarget = 'leader' | 'other';
+
+/**
+ * A broker cut of one replica's proxy, a SIGKILL of a replica then a restart, or (on the cluster) a SIGKILL
+ * of a RabbitMQ node then its restart. `at` is ms from the start. A `chained` fault also waits until the
+ * previous chained one has ended, plus `chained` ms: node restarts take tens of seconds, and the next
+ * kill must find the cluster whole again (two nodes down of three would leave the stream no quorum).
+ */
+export type FaultAction = (
   | { readonly kind: 'cut'; readonly replica: number; readonly at: number; readonly durationMs: number }
-  | { readonly kind: 'kill'; readonly replica: number; readonly at: number; readonly downMs: number };
+  | { readonly kind: 'kill'; readonly replica: number; readonly at: number; readonly downMs: number }
+  | { readonly kind: 'node'; readonly target: NodeTarget; readonly at: number; readonly downMs: number }
+) & { readonly chained?: number };
+
+type Cut = Extract<FaultAction, { kind: 'cut' }>;
+type Kill = Extract<FaultAction, { kind: 'kill' }>;
 
 export interface ScheduleSettings {
   /** How long the publisher runs: every fault starts and is planned to end within it. */
@@ -25,16 +38,16 @@ export interface ScheduleSettings {
   readonly restartMs: number;
 }
 
-const between = (rng: RandomGenerator, [low, high]: readonly [number, number]): number =>
+export const between = (rng: RandomGenerator, [low, high]: readonly [number, number]): number =>
   Math.round(low + uniformFloat64(rng) * (high - low));
 
 /**
  * One replica's cuts: the usable time is split into equal slots, one cut at a
  * random place in each, so the count is exact and two cuts never touch.
  */
-function cutsOf(rng: RandomGenerator, replica: number, s: ScheduleSettings): FaultAction[] {
+function cutsOf(rng: RandomGenerator, replica: number, s: ScheduleSettings): Cut[] {
   const slot = (s.publishMs - 2 * s.marginMs) / s.cutsPerReplica;
-  const cuts: FaultAction[] = [];
+  const cuts: Cut[] = [];
   for (let n = 0; n < s.cutsPerReplica; n += 1) {
     const durationMs = between(rng, s.cutMs);
     const room = Math.max(0, slot - durationMs - s.marginMs);
@@ -48,7 +61,7 @@ function cutsOf(rng: RandomGenerator, replica: number, s: ScheduleSettings): Fau
 export function faultSchedule(s: ScheduleSettings, seed: number): FaultAction[] {
   const rng = xoroshiro128plus(seed);
   const victim = uniformInt(rng, 0, s.replicas - 1);
-  const kill: FaultAction = {
+  const kill: Kill = {
     kind: 'kill',
     replica: victim,
     at: Math.round(s.publishMs * (s.killAt[0] + uniformFloat64(rng) * (s.killAt[1] - s.killAt[0]))),
@@ -56,8 +69,6 @@ export function faultSchedule(s: ScheduleSettings, seed: number): FaultAction[] 
   };
   const dead = { from: kill.at - s.marginMs, to: kill.at + kill.downMs + s.restartMs + s.marginMs };
   const cuts = Array.from({ length: s.replicas }, (_, replica) => cutsOf(rng, replica, s)).flat();
-  const spared = cuts.filter(
-    (c) => c.kind !== 'cut' || c.replica !== victim || c.at + c.durationMs < dead.from || c.at > dead.to,
-  );
+  const spared = cuts.filter((c) => c.replica !== victim || c.at + c.durationMs < dead.from || c.at > dead.to);
   return [...spared, kill].sort((a, b) => a.at - b.at || a.replica - b.replica);
 }

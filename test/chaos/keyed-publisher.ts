@@ -21,6 +21,10 @@ export class KeyedPublisher {
   retries = 0;
   /** The first answer that was neither 202 nor 503: a harness or contract problem, not a fault. */
   unexpected: string | undefined;
+  /** How often each failed attempt's outcome came: `503 <message>` (with its Retry-After), or a connection error. */
+  readonly failures = new Map<string, number>();
+  /** The longest any one attempt took, in ms. */
+  slowestMs = 0;
   private turn = 0;
 
   constructor(
@@ -60,6 +64,7 @@ export class KeyedPublisher {
   }
 
   private async attempt(url: string, seq: number, signal: AbortSignal): Promise<boolean> {
+    const began = performance.now();
     try {
       const response = await fetch(`${url}${BROADCAST_PATH}`, {
         method: 'POST',
@@ -69,9 +74,28 @@ export class KeyedPublisher {
       });
       const text = await response.text();
       if (response.status !== 202 && response.status !== 503) this.unexpected ??= `${response.status} ${text}`;
+      if (response.status !== 202)
+        this.count(`${response.status} ${messageOf(text)} (Retry-After: ${response.headers.get('retry-after')})`);
       return response.status === 202;
     } catch {
+      if (!signal.aborted) this.count('no answer (the replica is down)');
       return false; // refused, reset or aborted: the replica died or is dying; retry elsewhere
+    } finally {
+      this.slowestMs = Math.max(this.slowestMs, performance.now() - began);
     }
+  }
+
+  private count(outcome: string): void {
+    this.failures.set(outcome, (this.failures.get(outcome) ?? 0) + 1);
+  }
+}
+
+/** The `message` of an error envelope, else the text itself. */
+function messageOf(text: string): string {
+  try {
+    const message: unknown = Reflect.get(JSON.parse(text) as object, 'message');
+    return typeof message === 'string' ? message : text;
+  } catch {
+    return text;
   }
 }

@@ -1,4 +1,4 @@
-import type { ModeFigures } from './chaos-stats';
+import { quantile, type ModeFigures } from './chaos-stats';
 import type { QueueMode } from './chaos-options';
 
 /** One mode's run: the judged figures and what else helps to read them. */
@@ -9,6 +9,8 @@ export interface ModeReport {
   /** Broker cuts and kills that were carried out. */
   readonly cuts: number;
   readonly kills: number;
+  /** RabbitMQ node kills (cluster runs). */
+  readonly nodeKills: number;
   /** Publisher attempts that did not get a 202 (503s and connection errors), all retried. */
   readonly retries: number;
   /** `reset` events seen by clients (their Last-Event-ID was not in the history). */
@@ -22,6 +24,13 @@ export interface ModeReport {
 
 const ms = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(0));
 
+/** p50/max of the pauses at node kills, or '-' when there were none. */
+function nodePauses(pauses: readonly number[]): string {
+  if (pauses.length === 0) return '-';
+  const sorted = [...pauses].sort((a, b) => a - b);
+  return `${ms(quantile(sorted, 0.5))}/${ms(sorted.at(-1))}`;
+}
+
 const ROWS: readonly [string, (r: ModeReport) => string][] = [
   ['acknowledged events', (r) => String(r.figures.acknowledged)],
   ['clients', (r) => String(r.clients)],
@@ -32,7 +41,8 @@ const ROWS: readonly [string, (r: ModeReport) => string][] = [
   ['out of order', (r) => String(r.figures.outOfOrder)],
   ['pause at faults p50/max (ms)', (r) => `${ms(r.figures.pause.p50)}/${ms(r.figures.pause.max)}`],
   ['pause at the kill (ms)', (r) => ms(r.figures.pause.kill)],
-  ['faults: cuts, kills', (r) => `${r.cuts}, ${r.kills}`],
+  ['pause at node kills p50/max (ms)', (r) => nodePauses(r.figures.pause.nodeKills)],
+  ['faults: cuts, kills, node kills', (r) => `${r.cuts}, ${r.kills}, ${r.nodeKills}`],
   ['publish retries', (r) => String(r.retries)],
   ['reset events', (r) => String(r.resets)],
   ['reconnects', (r) => String(r.reconnects)],

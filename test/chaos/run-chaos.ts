@@ -1,12 +1,14 @@
 /**
- * `npm run chaos -- [--profile short|long] [--mode stream|exclusive|both] [--clients K] [--rate R] [--seed S]`
+ * `npm run chaos -- [--cluster] [--profile short|long] [--mode stream|exclusive|both] [--clients K] [--rate R] [--seed S]`
  *
  * Proves or disproves "nothing lost" for the RabbitMQ bus: per mode, two
  * built replicas, broker cuts and a SIGKILL, a keyed publisher, real
  * EventSource clients; then a table of both modes and, last, the stream
- * mode's verdict line. Exit 0 when stream mode lost, duplicated and reordered
- * nothing (exclusive mode is reported, not judged); 1 otherwise; 2 for bad
- * arguments or no broker; 130 when interrupted.
+ * mode's verdict line. With `--cluster`, against the private three-node
+ * cluster (started here unless it runs, stopped after if started here), whose
+ * nodes are SIGKILLed and restarted instead of cut. Exit 0 when stream mode
+ * lost, duplicated and reordered nothing (exclusive mode is reported, not
+ * judged); 1 otherwise; 2 for bad arguments or no broker; 130 when interrupted.
  */
 import amqp from 'amqplib';
 import { randomInt } from 'node:crypto';
@@ -15,6 +17,7 @@ import { describeEndpoint } from '../../src/infrastructure/bus/amqp-endpoint';
 import { RABBITMQ_URL } from '../support/require-rabbitmq';
 import { parseChaosArgs, USAGE, type ChaosOptions } from './chaos-options';
 import { killLeftovers } from './chaos-replicas';
+import { CLUSTER_SCRIPT, clusterProblem, RabbitMqCluster } from './rabbitmq-cluster';
 import { formatTable, judgedReport, passes, verdictLine, type ModeReport } from './report-table';
 import { runMode } from './run-mode';
 
@@ -52,11 +55,15 @@ function interruptible(): AbortSignal {
   return controller.signal;
 }
 
-async function runAll(options: ChaosOptions, signal: AbortSignal): Promise<ModeReport[] | undefined> {
+async function runAll(
+  options: ChaosOptions,
+  signal: AbortSignal,
+  cluster: RabbitMqCluster | undefined,
+): Promise<ModeReport[] | undefined> {
   const reports: ModeReport[] = [];
   for (const mode of options.modes) {
     const started = performance.now();
-    reports.push(await runMode(mode, options, signal, note));
+    reports.push(await runMode(mode, options, signal, note, cluster));
     if (signal.aborted) return undefined;
     note(`${mode}: done in ${((performance.now() - started) / 1_000).toFixed(1)} s, cleaned up`);
   }
@@ -71,14 +78,16 @@ async function main(argv: readonly string[]): Promise<number> {
     note(`chaos: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const problem = await brokerProblem();
+  const problem = options.cluster === undefined ? await brokerProblem() : clusterProblem();
   if (problem !== undefined) return (note(`chaos: ${problem}`), 2);
   const signal = interruptible();
   note(
-    `chaos: profile ${options.profile}, modes ${options.modes.join(', ')}, ${options.clients} clients per replica, ` +
+    `chaos: ${options.cluster === undefined ? '' : 'three-node cluster, '}profile ${options.profile}, ` +
+      `modes ${options.modes.join(', ')}, ${options.clients} clients per replica, ` +
       `${options.rate}/s, seed ${options.seed} (repeat with --seed ${options.seed})`,
   );
-  const reports = await runAll(options, signal);
+  const reports =
+    options.cluster === undefined ? await runAll(options, signal, undefined) : await onCluster(options, signal);
   if (reports === undefined) return 130;
   formatTable(reports).forEach(out);
   const judged = judgedReport(reports);
@@ -86,7 +95,29 @@ async function main(argv: readonly string[]): Promise<number> {
   return judged === undefined || passes(judged.figures) ? 0 : 1;
 }
 
-process.on('exit', killLeftovers);
+/** Starts the cluster (unless it runs), runs every mode on it, and stops it again if it was started here. */
+async function onCluster(options: ChaosOptions, signal: AbortSignal): Promise<ModeReport[] | undefined> {
+  const cluster = new RabbitMqCluster();
+  const started = performance.now();
+  note(`chaos: starting the three-node cluster (${CLUSTER_SCRIPT})`);
+  await cluster.start();
+  note(`chaos: cluster up in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
+  owned = cluster;
+  try {
+    return await runAll(options, signal, cluster);
+  } finally {
+    owned = undefined;
+    await cluster.stop();
+  }
+}
+
+/** The cluster to stop should the harness leave in a hurry (a second Ctrl-C, an error). */
+let owned: RabbitMqCluster | undefined;
+
+process.on('exit', () => {
+  killLeftovers();
+  owned?.stopNow();
+});
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -5,8 +5,8 @@ import { READY, type Readiness } from '../../application/ports/readiness';
 import { fail, ok, type Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
 import type { Metrics } from '../metrics/metrics';
-import { describeEndpoint } from './amqp-endpoint';
 import { encodeEnvelope } from './amqp-envelope';
+import { AmqpNodes, splitAmqpUrls } from './amqp-nodes';
 import { AmqpReconnector } from './amqp-reconnector';
 import type { BackoffPolicy } from './backoff';
 import { BusListeners } from './bus-listeners';
@@ -17,8 +17,14 @@ import { StreamMode } from './stream-mode';
 import type { StreamReplay } from './stream-replay';
 
 export interface AmqpBusOptions {
-  /** Holds the password: handed to amqplib only, never logged. */
-  readonly url: string;
+  /**
+   * One URL, or the URLs of the nodes of one cluster (a list, or a comma
+   * list as in AMQP_URL): the bus starts at one of them at random and fails
+   * over to the next in turn. Holds passwords: handed to amqplib only, never logged.
+   */
+  readonly url: string | readonly string[];
+  /** Picks the node to start at (tests fix it). Default Math.random. */
+  readonly random?: () => number;
   readonly exchange: string;
   /** Larger messages from the bus are dropped and counted. Default 1 MiB. */
   readonly maxMessageBytes?: number;
@@ -50,6 +56,7 @@ const DEFAULTS = {
   closeTimeoutMs: 2_000,
   heartbeatSeconds: 10,
   backoff: { initialMs: 250, maxMs: 10_000 },
+  random: Math.random,
 };
 
 /**
@@ -76,7 +83,9 @@ export class AmqpEventBus implements EventBus {
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.listeners = new BusListeners(logger);
-    this.stream = options.stream === undefined ? undefined : this.streamMode(options.stream);
+    // On a cluster, one replica of the stream per node listed: any one node may die without loss.
+    const initialClusterSize = options.stream?.initialClusterSize ?? splitAmqpUrls(options.url).length;
+    this.stream = options.stream === undefined ? undefined : this.streamMode({ ...options.stream, initialClusterSize });
   }
 
   /** Replays from the stream: stream mode only (undefined in exclusive mode). Usable once started. */
@@ -109,8 +118,8 @@ export class AmqpEventBus implements EventBus {
 
   async start(): Promise<void> {
     if (this.reconnector !== undefined || this.closing !== undefined) return;
-    const endpoint = describeEndpoint(this.options.url);
-    const { backoff, ...settings } = this.options;
+    const { backoff, url, random, ...settings } = this.options;
+    const nodes = new AmqpNodes(url, random);
     const { listeners, logger, metrics } = this;
     const consume =
       listeners.size === 0
@@ -119,14 +128,14 @@ export class AmqpEventBus implements EventBus {
     this.reconnector = new AmqpReconnector({
       settings: { ...settings, logger: this.logger, consume, stream: this.stream?.topology() },
       backoff,
-      endpoint,
+      nodes,
       logger: this.logger,
       metrics: this.metrics,
     });
     await this.reconnector.connect();
     if (this.reconnector.session === undefined) {
       this.logger.warn(
-        { endpoint, reason: this.reconnector.reason },
+        { nodes: nodes.count, reason: this.reconnector.reason },
         'RabbitMQ is not reachable; retrying in the background',
       );
     }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics';
+import type { AmqpNodes } from './amqp-nodes';
 import { AmqpSession, type SessionSettings } from './amqp-session';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { describeError } from './error-message';
@@ -7,10 +8,11 @@ import { TopologyRefused } from './topology-refused';
 import { withTimeout } from './with-timeout';
 
 export interface ReconnectorParts {
-  readonly settings: SessionSettings;
+  /** Everything but the URL, which is the current node's at each attempt. */
+  readonly settings: Omit<SessionSettings, 'url'>;
   readonly backoff: BackoffPolicy;
-  /** Host, port and vhost: what logs and reasons may show of the URL. */
-  readonly endpoint: string;
+  /** The node (or the nodes of one cluster) to connect to: logs and reasons show their endpoints only. */
+  readonly nodes: AmqpNodes;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -18,8 +20,12 @@ export interface ReconnectorParts {
 /**
  * Keeps one AmqpSession alive: opens it, and when it is lost (or an attempt
  * fails) opens a new one after a capped, jittered backoff, declaring the
- * topology afresh each time. Logs each loss and each recovery once; attempts
- * in between only at debug.
+ * topology afresh each time. With several nodes listed, each loss and each
+ * failed attempt moves on to the next node in turn: a node that dies takes
+ * its connections with it, and one that answers while the cluster elects new
+ * leaders may refuse a channel (541) for a second or so, so every node is
+ * tried again and again until one serves, never just once. Logs each loss and
+ * each recovery once (naming the node); attempts in between only at debug.
  */
 export class AmqpReconnector {
   /** The live session, if any: connected, topology declared and (if asked) consuming. */
@@ -34,8 +40,13 @@ export class AmqpReconnector {
   private nextAttemptAt = 0;
   /** The refusal last logged: a broker that keeps refusing is logged once, not at every retry. */
   private refusal: string | undefined;
+  /** Endpoint of the node last connected to (at first, the one to start at): moving off it is a failover. */
+  private node: string;
 
-  constructor(private readonly parts: ReconnectorParts) {}
+  constructor(private readonly parts: ReconnectorParts) {
+    this.node = parts.nodes.endpoint;
+    this.showNode(undefined);
+  }
 
   /** Makes the first attempt and resolves after it, connected or not (retrying then goes on in the background). */
   connect(): Promise<void> {
@@ -64,65 +75,79 @@ export class AmqpReconnector {
     await session?.close();
   }
 
-  /** One attempt; never rejects. */
+  /** One attempt, at the current node; never rejects. */
   private async attempt(): Promise<void> {
+    const { nodes, settings } = this.parts;
+    const endpoint = nodes.endpoint;
     try {
-      const session = await AmqpSession.open(this.parts.settings, (lost, why) => this.onLost(lost, why));
+      const session = await AmqpSession.open({ ...settings, url: nodes.url }, (lost, why) =>
+        this.onLost(lost, why, endpoint),
+      );
       if (this.stopped) {
         await session.close();
         return;
       }
-      this.onUp(session);
+      this.onUp(session, endpoint);
     } catch (error) {
       this.failures += 1;
-      if (error instanceof TopologyRefused) return this.onRefused(error);
-      this.reason = `RabbitMQ at ${this.parts.endpoint} is unreachable: ${describeError(error)}`;
-      this.parts.logger.debug({ err: error, failures: this.failures }, 'RabbitMQ connect attempt failed');
+      nodes.advance();
+      if (error instanceof TopologyRefused) return this.onRefused(error, endpoint);
+      this.reason = `RabbitMQ at ${endpoint} is unreachable: ${describeError(error)}`;
+      this.parts.logger.debug({ err: error, endpoint, failures: this.failures }, 'RabbitMQ connect attempt failed');
       this.scheduleRetry();
     }
   }
 
   /** The broker answers but refuses what we need: one error line, then retries at the backoff cap. */
-  private onRefused(error: TopologyRefused): void {
+  private onRefused(error: TopologyRefused, endpoint: string): void {
     this.reason = error.message;
-    const { endpoint, logger } = this.parts;
+    const { logger } = this.parts;
     if (this.refusal === error.message) logger.debug({ endpoint, failures: this.failures }, 'RabbitMQ refused again');
     else logger.error({ endpoint }, error.message);
     this.refusal = error.message;
     this.scheduleRetry(true);
   }
 
-  private onUp(session: AmqpSession): void {
-    const { endpoint, logger, metrics, settings } = this.parts;
+  private onUp(session: AmqpSession, endpoint: string): void {
+    const { logger, metrics, settings, nodes } = this.parts;
     this.session = session;
+    const from = this.node;
+    this.node = endpoint;
+    this.showNode(nodes.label);
+    if (from !== endpoint) metrics.busFailovers.inc();
     if (this.lostAt === undefined) {
+      const consuming = settings.consume !== undefined;
       logger.info(
-        { endpoint, exchange: settings.exchange, consuming: settings.consume !== undefined },
+        { endpoint, exchange: settings.exchange, consuming, nodes: nodes.count, ...(from !== endpoint && { from }) },
         'connected to RabbitMQ',
       );
     } else {
       metrics.busReconnects.inc();
-      logger.info(
-        { endpoint, downMs: Date.now() - this.lostAt, attempts: this.failures + 1 },
-        'reconnected to RabbitMQ',
-      );
+      const recovery = { endpoint, downMs: Date.now() - this.lostAt, attempts: this.failures + 1 };
+      if (from === endpoint) logger.info(recovery, 'reconnected to RabbitMQ');
+      else logger.info({ ...recovery, from }, 'reconnected to RabbitMQ on another node');
     }
     this.lostAt = undefined;
     this.failures = 0;
     this.refusal = undefined;
   }
 
-  private onLost(session: AmqpSession, why: string): void {
+  private onLost(session: AmqpSession, why: string, endpoint: string): void {
     if (this.session !== session) return;
     this.session = undefined;
     this.lostAt = Date.now();
     this.reason = `RabbitMQ connection lost (${why}); reconnecting`;
-    this.parts.logger.warn(
-      { endpoint: this.parts.endpoint, reason: why },
-      'lost the RabbitMQ connection; reconnecting',
-    );
+    this.showNode(undefined);
+    // Whatever took the connection, the next node in turn serves as well, and this one may be gone.
+    this.parts.nodes.advance();
+    this.parts.logger.warn({ endpoint, reason: why }, 'lost the RabbitMQ connection; reconnecting');
     void session.close();
     this.scheduleRetry();
+  }
+
+  /** sse_bus_node: 1 for the node in use (`label`), 0 for every other listed node (all 0 while connecting). */
+  private showNode(label: string | undefined): void {
+    for (const node of this.parts.nodes.labels) this.parts.metrics.busNode.set({ node }, node === label ? 1 : 0);
   }
 
   private scheduleRetry(atCap = false): void {

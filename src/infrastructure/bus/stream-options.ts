@@ -9,7 +9,10 @@ export interface StreamOptions {
   readonly maxAgeSeconds: number;
   /** STREAM_MAX_BYTES, declared as `x-max-length-bytes`. */
   readonly maxBytes: number;
-  /** Replicas of the stream on a cluster (`x-initial-cluster-size`); declared only when above 1. */
+  /**
+   * Replicas of the stream on a cluster (`x-initial-cluster-size`); declared only when above 1. The bus
+   * makes it the number of nodes its URL lists unless given.
+   */
   readonly initialClusterSize?: number;
   /** Warm-up: the last N events (HISTORY_SIZE) are handed on before the bus says ready. */
   readonly historySize: number;

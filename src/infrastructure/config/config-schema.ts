@@ -37,6 +37,25 @@ const url = (protocols: readonly string[]): VariableSpec<string> => ({
   allowed: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
 });
 
+const isAmqpUrl = (raw: string): boolean => URL.canParse(raw) && ['amqp:', 'amqps:'].includes(new URL(raw).protocol);
+
+/** The node a URL names (host and port): a cluster's list names each node once. */
+const nodeOf = (raw: string): string => {
+  const url = new URL(raw);
+  return `${url.hostname}:${url.port === '' ? (url.protocol === 'amqps:' ? '5671' : '5672') : url.port}`;
+};
+
+/** AMQP_URL: one URL, or a comma list of the nodes of one cluster; kept as a comma list without spaces. */
+const amqpUrls: VariableSpec<string> = {
+  schema: z
+    .string()
+    .transform((raw) => raw.split(',').map((item) => item.trim()))
+    .refine((items) => items.every(isAmqpUrl) && new Set(items.map(nodeOf)).size === items.length)
+    .transform((items) => items.join(',')),
+  allowed: 'a URL starting with amqp:// or amqps://, or a comma list of such URLs naming each node of one cluster once',
+  secret: true,
+};
+
 /** Exchange and queue names: what RabbitMQ allows, held to the topic alphabet. */
 const amqpName: VariableSpec<string> = {
   schema: z.string().regex(/^[A-Za-z0-9._:-]{1,255}$/),
@@ -112,7 +131,7 @@ export const VARIABLES = {
   PORT: or(whole(0, 65535), '8181'),
   HOST: or({ schema: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/), allowed: 'a host name or IP address' }, '0.0.0.0'),
   ROLE: or(oneOf('server', 'fetcher', 'all'), 'all'),
-  AMQP_URL: { ...url(['amqp:', 'amqps:']), secret: true },
+  AMQP_URL: amqpUrls,
   AMQP_EXCHANGE: or(amqpName, 'crypto-info'),
   AMQP_QUEUE: or(oneOf('stream', 'exclusive'), 'stream'),
   // Its default depends on AMQP_EXCHANGE: loadConfig derives it.

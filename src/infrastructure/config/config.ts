@@ -14,6 +14,7 @@ export function toConfig(v: ParsedVariables, rateSource: RateSourceKind, amqpStr
     port: v.PORT,
     host: v.HOST,
     role: v.ROLE,
+    /** One URL, or the comma list of a cluster's nodes (the bus starts at one at random); holds passwords. */
     amqpUrl: v.AMQP_URL,
     amqpExchange: v.AMQP_EXCHANGE,
     /** How each replica consumes: the shared durable stream, or an exclusive queue of its own. */

@@ -102,6 +102,17 @@ export class Metrics {
     help: 'Times the event bus connection was re-established',
     registers: [this.registry],
   });
+  readonly busFailovers = new Counter({
+    name: 'sse_bus_failovers_total',
+    help: 'Times the event bus connected to another RabbitMQ node than the one it was on (AMQP_URL lists several)',
+    registers: [this.registry],
+  });
+  readonly busNode = new Gauge({
+    name: 'sse_bus_node',
+    help: 'The RabbitMQ node (host:port) the event bus is connected to: 1 for it, 0 for the other nodes listed',
+    labelNames: ['node'] as const,
+    registers: [this.registry],
+  });
   readonly busMessagesRejected = new Counter({
     name: 'sse_bus_messages_rejected_total',
     help: 'Messages from the bus dropped because they were malformed or too large',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseChaosArgs, PROFILES } from '../../../test/chaos/chaos-options';
+import { CLUSTER_PROFILES, parseChaosArgs, PROFILES } from '../../../test/chaos/chaos-options';
 
 const parse = (...argv: string[]) => parseChaosArgs(argv, () => 1234);
 
@@ -30,7 +30,21 @@ describe('parseChaosArgs', () => {
     expect(() => parse('--speed', '3')).to.throw(/speed/);
   });
 
-  it('refuses --cluster until the cluster target exists', () => {
-    expect(() => parse('--cluster')).to.throw(/--cluster is not built yet/);
+  it('runs against no cluster unless asked', () => {
+    expect(parse().cluster).to.equal(undefined);
+  });
+
+  it('takes --cluster with its long profile by default: three leader kills, another node once, a replica kill', () => {
+    const options = parse('--cluster');
+    expect(options.profile).to.equal('long');
+    expect(options.cluster).to.equal(CLUSTER_PROFILES.long.cluster);
+    expect(options.cluster).to.deep.include({ leaderKills: 3, otherKills: 1, replicaKill: true });
+    expect(options.settleMs).to.equal(CLUSTER_PROFILES.long.settleMs);
+  });
+
+  it('takes --cluster --profile short: one leader kill and nothing else', () => {
+    const options = parse('--cluster', '--profile', 'short', '--mode', 'stream');
+    expect(options).to.deep.include({ profile: 'short', modes: ['stream'] });
+    expect(options.cluster).to.deep.include({ leaderKills: 1, otherKills: 0, replicaKill: false });
   });
 });

@@ -90,7 +90,18 @@ describe('summarize', () => {
     const a = ledgerOf([...steady(10), [10, 200], [11, 300], [12, 400], [13, 500]]);
     const b = ledgerOf([...steady(10), [10, 160], [11, 250], [12, 450], [13, 500]]);
     const figures = summarize([], [a, b], faults, 600);
-    expect(figures.pause).to.deep.equal({ p50: 110, max: 200, kill: 200 });
+    expect(figures.pause).to.deep.equal({ p50: 110, max: 200, kill: 200, nodeKills: [] });
+  });
+
+  it('lists the pause at each node kill, in the order they struck', () => {
+    // Silent 90..300 (the first node kill, 210), then 400..450 (the second, 50).
+    const a = ledgerOf([...steady(10), [10, 300], [11, 400], [12, 450], [13, 500]]);
+    const nodeKills = [
+      { kind: 'node', node: 2, target: 'leader', start: 95, end: 350 },
+      { kind: 'node', node: 1, target: 'other', start: 410, end: 420 },
+    ] as const;
+    const figures = summarize([], [a], nodeKills, 600);
+    expect(figures.pause).to.deep.equal({ p50: 50, max: 210, kill: undefined, nodeKills: [210, 50] });
   });
 
   it('sums duplicates and reorderings over clients', () => {

@@ -15,6 +15,12 @@ function recordingHooks(failRestart = false): FaultHooks & { calls: string[] } {
       calls.push(`restart ${n}`);
       return failRestart ? Promise.reject(new Error('did not become ready')) : Promise.resolve();
     },
+    killNode: (target) => {
+      const node = target === 'leader' ? 2 : 3;
+      calls.push(`kill node ${node} (${target})`);
+      return Promise.resolve(node);
+    },
+    restartNode: (node) => Promise.resolve(void calls.push(`restart node ${node}`)),
   };
 }
 
@@ -31,6 +37,31 @@ describe('FaultRunner', () => {
     expect(runner.windows.map((w) => `${w.kind} ${w.replica}`)).to.deep.equal(['kill 1', 'cut 0']);
     for (const w of runner.windows) expect(w.end).to.be.greaterThan(w.start);
     expect([runner.cuts, runner.kills]).to.deep.equal([1, 1]);
+  });
+
+  it('runs chained faults one after another, each a gap after the previous ended, and records node kills', async () => {
+    const plan: FaultAction[] = [
+      { kind: 'kill', replica: 0, at: 0, downMs: 30, chained: 20 },
+      { kind: 'node', target: 'leader', at: 0, downMs: 30, chained: 20 },
+      { kind: 'node', target: 'other', at: 0, downMs: 5, chained: 20 },
+    ];
+    const hooks = recordingHooks();
+    const runner = new FaultRunner(plan, hooks);
+    await runner.run(new AbortController().signal);
+    expect(hooks.calls).to.deep.equal([
+      'kill 0',
+      'restart 0',
+      'kill node 2 (leader)',
+      'restart node 2',
+      'kill node 3 (other)',
+      'restart node 3',
+    ]);
+    const [replica, first, second] = runner.windows;
+    expect(first).to.deep.include({ kind: 'node', node: 2, target: 'leader' });
+    expect(second).to.deep.include({ kind: 'node', node: 3, target: 'other' });
+    expect(first!.start - replica!.end).to.be.at.least(19);
+    expect(second!.start - first!.end).to.be.at.least(19);
+    expect([runner.kills, runner.nodeKills]).to.deep.equal([1, 2]);
   });
 
   it('restores a cut at once and starts nothing more when aborted', async () => {

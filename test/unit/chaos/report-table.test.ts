@@ -9,7 +9,7 @@ const CLEAN: ModeFigures = {
   lostEvents: 0,
   duplicated: 0,
   outOfOrder: 0,
-  pause: { p50: 120, max: 900, kill: 900 },
+  pause: { p50: 120, max: 900, kill: 900, nodeKills: [] },
 };
 
 const report = (mode: 'stream' | 'exclusive', figures: Partial<ModeFigures> = {}): ModeReport => ({
@@ -18,6 +18,7 @@ const report = (mode: 'stream' | 'exclusive', figures: Partial<ModeFigures> = {}
   clients: 8,
   cuts: 6,
   kills: 1,
+  nodeKills: 0,
   retries: 12,
   resets: 0,
   reconnects: 4,
@@ -60,5 +61,12 @@ describe('formatTable', () => {
     expect(lines.find((l) => l.startsWith('delivered per client'))).to.match(/360\/360\/360\s+360\/360\/360$/);
     expect(lines.find((l) => l.startsWith('pause at the kill'))).to.match(/900\s+900$/);
     expect(new Set(lines.map((l) => l.length)).size, 'right-aligned columns').to.equal(1);
+  });
+
+  it('shows p50/max of the pauses at node kills, and a dash without any', () => {
+    const cluster = report('stream', { pause: { ...CLEAN.pause, nodeKills: [800, 450, 1200, 600] } });
+    const lines = formatTable([{ ...cluster, nodeKills: 4 }, report('exclusive')]);
+    expect(lines.find((l) => l.startsWith('pause at node kills'))).to.match(/\s600\/1200\s+-$/);
+    expect(lines.find((l) => l.startsWith('faults: cuts, kills, node kills'))).to.match(/6, 1, 4\s+6, 1, 0$/);
   });
 });

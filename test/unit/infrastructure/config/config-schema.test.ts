@@ -79,6 +79,25 @@ describe('config variables', () => {
       expect(message).to.include('AMQP_URL=<hidden>').and.not.to.include('pw');
     });
 
+    it('accepts a comma list of cluster nodes for AMQP_URL, trimmed', () => {
+      const raw = ' amqp://u:secret@127.0.0.1:5681 , amqp://u:secret@127.0.0.1:5682,amqps://u:secret@h3 ';
+      expect(loadConfig({ AMQP_URL: raw }).amqpUrl).to.equal(
+        'amqp://u:secret@127.0.0.1:5681,amqp://u:secret@127.0.0.1:5682,amqps://u:secret@h3',
+      );
+    });
+
+    for (const raw of [
+      'amqp://u:secret@h1,http://u:secret@h2',
+      'amqp://u:secret@h1,,amqp://u:secret@h2',
+      'amqp://u:secret@h1,',
+      'amqp://u:secret@h1:5672,amqp://u:secret@h1',
+    ]) {
+      it(`rejects the list ${JSON.stringify(raw.replaceAll('secret', '…'))} without showing a password`, () => {
+        const message = invalid({ AMQP_URL: raw });
+        expect(message).to.include('AMQP_URL=<hidden>').and.to.include('comma list').and.not.to.include('secret');
+      });
+    }
+
     it('accepts an http(s) COINAPI_URL without its trailing slash', () => {
       expect(loadConfig({ COINAPI_URL: 'http://127.0.0.1:9999/' }).coinApiUrl).to.equal('http://127.0.0.1:9999');
       expect(invalid({ COINAPI_URL: 'ftp://x' })).to.include('COINAPI_URL="ftp://x"');
