@@ -1,4 +1,4 @@
-import { sleep } from '../support/http';
+import { setTimeout as retryPause } from 'node:timers/promises';
 
 /** One broadcast attempt that did not get a 202: its status (0: no answer) and Retry-After. */
 export interface Refusal {
@@ -55,7 +55,7 @@ export class KeyedLoops {
       const refusal = await this.attempt(loop, n);
       if (refusal === undefined) return true;
       this.refusals.push(refusal);
-      await sleep(50);
+      await retryPause(50); // a publisher pacing its retries, as a real one would: not a wait for a condition
     }
     return false;
   }
