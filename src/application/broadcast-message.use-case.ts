@@ -63,7 +63,7 @@ export class BroadcastMessage {
     const { topic, name, key } = fields.value;
     if (!this.settings.accepting()) return fail(unavailable('shutdown', 'this server is shutting down'));
     if (key === undefined) return this.publish(input, topic, name, undefined);
-    const first = this.parts.ledger.firstId(key);
+    const first = this.parts.ledger.firstId(key, this.parts.clock.now());
     if (first !== undefined) return ok({ id: first });
     const running = this.inFlight.get(key);
     if (running !== undefined) return running;
@@ -94,12 +94,7 @@ export class BroadcastMessage {
     return ok({ topic: topic.value, ...(name.value && { name: name.value }), ...(key.value && { key: key.value }) });
   }
 
-  private async publish(
-    input: BroadcastInput,
-    topic: Topic,
-    name?: EventName,
-    key?: IdempotencyKey,
-  ): Promise<Outcome> {
+  private async publish(input: BroadcastInput, topic: Topic, name?: EventName, key?: IdempotencyKey): Promise<Outcome> {
     const { publisher, ids, clock, keyed } = this.parts;
     const publishedAt = clock.now();
     const id = ids.next(publishedAt);
@@ -117,7 +112,7 @@ export class BroadcastMessage {
       key !== undefined && this.settings.echoThroughBus ? keyed.echo(key, this.settings.echoTimeoutMs) : undefined;
     const published = await publisher.publish(event);
     if (!published.ok) return fail(published.error);
-    if (echoed === undefined) return ok({ id: (key && this.parts.ledger.firstId(key)) ?? id });
+    if (echoed === undefined) return ok({ id: (key && this.parts.ledger.firstId(key, publishedAt)) ?? id });
     const delivered = await echoed;
     if (delivered === undefined) {
       return fail({

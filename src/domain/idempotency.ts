@@ -20,10 +20,15 @@ export class IdempotencyLedger {
   private readonly dropped = new Set<string>();
   private newest = 0;
 
-  /** The id of the first event with `key`, if one was seen within the window of the newest publish time. */
-  firstId(key: string): string | undefined {
+  /**
+   * The id of the first event with `key`, if it was published within the window before `now` (a publisher's
+   * clock) or before the newest publish time seen on the bus, whichever is later. Without `now`, a quiet bus
+   * would keep a key alive for ever: nothing newer would come to move the window on.
+   */
+  firstId(key: string, now = this.newest): string | undefined {
     const first = this.firsts.get(key);
-    return first !== undefined && this.newest - first.publishedAt < IDEMPOTENCY_WINDOW_MS ? first.id : undefined;
+    const latest = Math.max(this.newest, now);
+    return first !== undefined && latest - first.publishedAt < IDEMPOTENCY_WINDOW_MS ? first.id : undefined;
   }
 
   /** Whether an event from the bus is delivered: false for a repeat of a key within the window. */
