@@ -84,6 +84,7 @@ describe('replays from the stream past the bound of reads at once (in-process, s
 
   let exchange: string;
   let service: RunningService;
+  let bus: AmqpEventBus | undefined;
   const clients: RawSseClient[] = [];
   beforeEach(async () => {
     exchange = freshExchange('durable-busy');
@@ -91,7 +92,7 @@ describe('replays from the stream past the bound of reads at once (in-process, s
     service = await startService(config, (c) =>
       c.rebindSync(TOKENS.EventBus).toDynamicValue(
         (ctx) =>
-          new AmqpEventBus(
+          (bus = new AmqpEventBus(
             {
               url: RABBITMQ_URL,
               exchange,
@@ -108,7 +109,7 @@ describe('replays from the stream past the bound of reads at once (in-process, s
             },
             ctx.get(TOKENS.Logger),
             ctx.get(Metrics),
-          ),
+          )),
       ),
     );
     await untilReady(service.url);
@@ -119,7 +120,7 @@ describe('replays from the stream past the bound of reads at once (in-process, s
     await deleteTopology(exchange);
   });
 
-  const reading = (): number => (service.container.get(TOKENS.EventBus) as AmqpEventBus).replay?.reading ?? -1;
+  const reading = (): number => bus?.replay?.reading ?? -1;
 
   it('turns a replay away as busy while the bound is reached, and serves it once a read has ended', async () => {
     // Large events, so that a client that does not read holds its replay open (the socket buffers fill).
