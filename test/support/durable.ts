@@ -83,3 +83,27 @@ export const messages = (ids: readonly string[]): string[] => ids.map((id) => `m
 export function until(client: RawSseClient, id: string, what: string, timeoutMs = 10_000): Promise<void> {
   return client.waitFor((c) => c.events.some((e) => e.id === id), timeoutMs, what);
 }
+
+/** The offset of the first message the stream `name` still holds (retention moves it on). */
+export async function firstOffset(name: string): Promise<number> {
+  const connection = await amqp.connect(RABBITMQ_URL);
+  try {
+    const channel = await connection.createChannel();
+    await channel.prefetch(1);
+    return await new Promise<number>((resolve, reject) => {
+      void channel
+        .consume(
+          name,
+          (message) => {
+            const offset: unknown = message?.properties.headers?.['x-stream-offset'];
+            if (typeof offset === 'number') resolve(offset);
+            else reject(new Error(`no stream offset in a delivery of ${name}`));
+          },
+          { noAck: false, arguments: { 'x-stream-offset': 'first' } },
+        )
+        .catch(reject);
+    });
+  } finally {
+    await connection.close();
+  }
+}
