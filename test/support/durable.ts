@@ -1,5 +1,7 @@
 import amqp from 'amqplib';
 import { expect } from 'chai';
+import type { StreamEvent } from '../../src/domain/stream-event';
+import { encodeEnvelope } from '../../src/infrastructure/bus/amqp-envelope';
 import type { Config } from '../../src/infrastructure/config/config';
 import { post } from './http';
 import { RawSseClient, type SseMessage } from './raw-sse-client';
@@ -103,6 +105,19 @@ export async function firstOffset(name: string): Promise<number> {
         )
         .catch(reject);
     });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Publishes `event` straight to `exchange` (as a replica would) and waits for the broker's confirm. */
+export async function publishRaw(exchange: string, event: StreamEvent): Promise<void> {
+  const connection = await amqp.connect(RABBITMQ_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const { content, options } = encodeEnvelope(event);
+    channel.publish(exchange, '', content, options);
+    await channel.waitForConfirms();
   } finally {
     await connection.close();
   }
