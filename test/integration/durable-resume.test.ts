@@ -1,7 +1,18 @@
 import { expect } from 'chai';
-import { broadcast, messages, openStream, publishMany, summary, until, untilReady } from '../support/durable';
+import { RecordingEventSource } from '../support/event-source-client';
+import {
+  broadcast,
+  messages,
+  openStream,
+  publishMany,
+  readyStatus,
+  STREAM_PATH,
+  summary,
+  until,
+  untilReady,
+} from '../support/durable';
 import type { RawSseClient } from '../support/raw-sse-client';
-import { freshExchange, metricValue, readyz, ReplicaSet } from '../support/replica-set';
+import { freshExchange, metricValue, ReplicaSet } from '../support/replica-set';
 import { rabbitMqAddress, rabbitMqUrlVia, requireRabbitMq } from '../support/require-rabbitmq';
 import type { ServiceProcess } from '../support/service-process';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -46,28 +57,33 @@ for (const mode of ['stream', 'exclusive'] as const) {
     let cutOff: ServiceProcess;
     let client: RawSseClient;
     let witness: RawSseClient;
+    const sources: RecordingEventSource[] = [];
     before(async () => {
       const { host, port } = rabbitMqAddress();
       proxy = await TcpProxy.start(port, host);
-      const env = { AMQP_QUEUE: mode, HEARTBEAT_MS: '200' };
+      const env = { AMQP_QUEUE: mode, HEARTBEAT_MS: '200', RETRY_MS: '100' };
       publisher = await set.spawn('server', env);
       cutOff = await set.spawn('server', { ...env, AMQP_URL: rabbitMqUrlVia(proxy.port) });
       await Promise.all([untilReady(publisher.url), untilReady(cutOff.url)]);
       client = await openStream(cutOff.port);
       witness = await openStream(publisher.port);
     });
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') process.stdout.write(`B output:\n${cutOff.output().slice(-3000)}\n`);
+    });
     after(async () => {
       proxy.restore();
       await set.stopAll();
       client.close();
       witness.close();
+      sources.forEach((s) => s.close());
       await proxy.close();
     });
 
     /** Cuts the link, waits for the replica to notice and for `during()` to finish, restores, waits for ready. */
     async function cut(during: () => Promise<void>): Promise<void> {
       proxy.cut();
-      await eventually(async () => (await readyz(cutOff.url)).status === 503, 'the cut noticed');
+      await eventually(async () => (await readyStatus(cutOff.url)) === 503, 'the cut noticed');
       await during();
       proxy.restore();
       await untilReady(cutOff.url);
@@ -95,6 +111,29 @@ for (const mode of ['stream', 'exclusive'] as const) {
         expect(client.closed || client.terminated, 'the stream stayed open').to.equal(false);
         expect(await metricValue(cutOff.url, 'sse_bus_reconnects_total')).to.equal(2);
         expect(errorLines(cutOff).concat(errorLines(publisher))).to.deep.equal([]);
+      });
+
+      it('brings an EventSource that moves to it while it is cut off every later event once, without reset', async () => {
+        const first = new RecordingEventSource(`${publisher.url}${STREAM_PATH}`, ['reset']);
+        sources.push(first);
+        await first.waitOpen();
+        let missed: string[] = [];
+        await cut(async () => {
+          missed = await publishMany(publisher.url, 5, 'while B is cut off');
+          await first.waitFor((r) => r.some((m) => m.lastEventId === missed[4]));
+          first.close();
+          // B has not seen the id: it cannot read the stream now, so it ends the stream and the client retries.
+          const moved = new RecordingEventSource(`${cutOff.url}${STREAM_PATH}?lastEventId=${missed[4]!}`, ['reset']);
+          sources.push(moved);
+          await moved.waitOpen();
+        });
+        const moved = sources.at(-1)!;
+        const after = await publishMany(publisher.url, 3, 'after B is back');
+        await moved.waitFor((r) => r.some((m) => m.lastEventId === after[2]), 10_000);
+        expect(moved.received.map((m) => `${m.type}:${m.lastEventId}`)).to.deep.equal(
+          after.map((id) => `message:${id}`),
+        );
+        expect(first.received.map((m) => m.lastEventId).slice(-5)).to.deep.equal(missed);
       });
     } else {
       it('misses what was published during the cut (at-most-once), with no reset and no error', async () => {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import amqp from 'amqplib';
 import { expect } from 'chai';
 import type { StreamEvent } from '../../src/domain/stream-event';
@@ -5,7 +6,6 @@ import { encodeEnvelope } from '../../src/infrastructure/bus/amqp-envelope';
 import type { Config } from '../../src/infrastructure/config/config';
 import { post } from './http';
 import { RawSseClient, type SseMessage } from './raw-sse-client';
-import { readyz } from './replica-set';
 import { RABBITMQ_URL } from './require-rabbitmq';
 import { eventually } from './wait';
 
@@ -55,9 +55,23 @@ export async function publishMany(url: string, count: number, label: string): Pr
   return ids;
 }
 
+/**
+ * The status of `/readyz` on a connection of its own: a server that ended a stream closes its connection
+ * after the last chunk, and fetch's pool (which EventSource shares) may hand that connection on.
+ */
+export function readyStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${url}/readyz`, { agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+  });
+}
+
 /** Waits until `/readyz` of `url` says 200. */
 export function untilReady(url: string, timeoutMs = 15_000): Promise<void> {
-  return eventually(async () => (await readyz(url)).status === 200, `${url} ready`, timeoutMs);
+  return eventually(async () => (await readyStatus(url)) === 200, `${url} ready`, timeoutMs);
 }
 
 /** A raw stream client of `port` (query in `query`, e.g. `?lastEventId=…`), once its head and retry line arrived. */
