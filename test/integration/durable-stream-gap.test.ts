@@ -17,6 +17,7 @@ import { TcpProxy } from '../support/tcp-proxy';
 import { eventually } from '../support/wait';
 
 const GAP = 'reset {"reason":"stream-gap"}';
+const HISTORY = 5;
 
 describe('a replica whose place in the stream was dropped by retention (AMQP_QUEUE=stream)', function () {
   this.timeout(90_000);
@@ -32,7 +33,7 @@ describe('a replica whose place in the stream was dropped by retention (AMQP_QUE
     const { host, port } = rabbitMqAddress();
     proxy = await TcpProxy.start(port, host);
     // A stream of 300 kB in segments of 64 KiB (the floor): retention acts after a few hundred kB.
-    const env = { STREAM_MAX_BYTES: '300000' };
+    const env = { STREAM_MAX_BYTES: '300000', HISTORY_SIZE: String(HISTORY) };
     publisher = await set.spawn('server', env);
     cutOff = await set.spawn('server', { ...env, AMQP_URL: rabbitMqUrlVia(proxy.port) });
     await Promise.all([untilReady(publisher.url), untilReady(cutOff.url)]);
@@ -81,5 +82,14 @@ describe('a replica whose place in the stream was dropped by retention (AMQP_QUE
     expect(client.closed || client.terminated, 'the stream stayed open').to.equal(false);
     expect(await metricValue(cutOff.url, 'sse_stream_gaps_total')).to.equal(1);
     expect(await metricValue(publisher.url, 'sse_stream_gaps_total')).to.equal(0);
+
+    // An id the stream held once, dropped by retention, and out of the history: a history-gap reset.
+    const late = await openStream(publisher.port, '', { 'Last-Event-ID': before[0]! });
+    clients.push(late);
+    await late.waitFor((c) => c.events.length >= 1 + HISTORY, 10_000, 'the reset and the history');
+    expect(summary(late.events)).to.deep.equal([
+      `reset {"reason":"history-gap","lastEventId":"${before[0]!}"}`,
+      ...all.slice(-HISTORY),
+    ]);
   });
 });
