@@ -7,14 +7,17 @@ import {
   openStream,
   publishMany,
   publishRaw,
+  readyStatus,
   summary,
   until,
   untilReady,
 } from '../support/durable';
 import type { RawSseClient } from '../support/raw-sse-client';
 import { freshExchange, ReplicaSet } from '../support/replica-set';
-import { requireRabbitMq } from '../support/require-rabbitmq';
+import { rabbitMqAddress, rabbitMqUrlVia, requireRabbitMq } from '../support/require-rabbitmq';
 import type { ServiceProcess } from '../support/service-process';
+import { TcpProxy } from '../support/tcp-proxy';
+import { eventually } from '../support/wait';
 
 describe('Idempotency-Key across replicas (AMQP_QUEUE=stream, spawned replicas)', function () {
   this.timeout(60_000);
@@ -29,13 +32,19 @@ describe('Idempotency-Key across replicas (AMQP_QUEUE=stream, spawned replicas)'
   const lateClients: RawSseClient[] = [];
   /** Every id delivered so far, in order (what every replica's clients get). */
   const delivered: string[] = [];
+  let proxy: TcpProxy;
   before(async () => {
-    [a, b] = await Promise.all([set.spawn('server', env), set.spawn('server', env)]);
+    const { host, port } = rabbitMqAddress();
+    proxy = await TcpProxy.start(port, host);
+    const behindProxy = { ...env, AMQP_URL: rabbitMqUrlVia(proxy.port) };
+    [a, b] = await Promise.all([set.spawn('server', env), set.spawn('server', behindProxy)]);
     await Promise.all([untilReady(a.url), untilReady(b.url)]);
     clients = await Promise.all([openStream(a.port), openStream(b.port)]);
   });
   after(async () => {
+    proxy.resume();
     await set.stopAll();
+    await proxy.close();
     [...clients, ...lateClients].forEach((c) => c.close());
   });
   afterEach(() => expect(set.unexpectedExits()).to.deep.equal([]));
@@ -87,5 +96,22 @@ describe('Idempotency-Key across replicas (AMQP_QUEUE=stream, spawned replicas)'
     await Promise.all([replay, live].map((client) => until(client, delivered.at(-1)!, 'the marker on C')));
     expect(summary(replay.events)).to.deep.equal(messages(delivered.slice(1)));
     expect(summary(live.events)).to.deep.equal(messages(delivered.slice(-1)));
+  });
+
+  it('delivers once a keyed broadcast answered 503 for want of a confirm, and answers its retry with its id', async () => {
+    // B's bytes to the broker are held: its publish goes out, but no confirm comes back in time.
+    proxy.pause();
+    const unconfirmed = await broadcast(b.url, 'confirm lost', 'lost-1');
+    expect(unconfirmed.status).to.equal(503);
+    expect(Number(unconfirmed.headers.get('retry-after'))).to.be.at.least(1);
+    proxy.resume();
+    await eventually(async () => (await readyStatus(b.url)) === 200, 'B ready');
+    const retried = await broadcast(b.url, 'retried', 'lost-1');
+    expect(retried.status).to.equal(202);
+    const elsewhere = await broadcast(a.url, 'retried on A', 'lost-1');
+    expect(elsewhere.json.id).to.equal(retried.json.id);
+    delivered.push(retried.json.id as string);
+    await everyClientGotDelivered();
+    expect(clients[0]!.events.find((e) => e.id === retried.json.id)?.data).to.equal('{"message":"confirm lost"}');
   });
 });
