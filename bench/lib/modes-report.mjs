@@ -45,6 +45,7 @@ function summaryTable(results, o) {
         ? [
             ['latency p50', (r) => r.latencyUs.p50, ms],
             ['latency p99', (r) => r.latencyUs.p99, ms],
+            ['publish rate achieved', (r) => r.publisher.achievedRate, (v) => `${v.toFixed(1)}/s`],
           ]
         : [['deliveries/s', (r) => r.deliveriesPerS, k]];
     for (const [label, value, show] of figures) {
@@ -93,6 +94,11 @@ function verdicts(results, floor, o) {
   if (o.rates.includes(0) && find(0, 'stream') && find(0, 'exclusive')) {
     const ratio = find(0, 'stream').deliveriesPerS / find(0, 'exclusive').deliveriesPerS;
     out.push(`- deliveries/s at full speed: stream = ${ratio.toFixed(2)} × exclusive (target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'NOT met'})`);
+  }
+  for (const rate of o.rates.filter((r) => r > 0)) {
+    const short = results.filter((r) => r.rate === rate && ok(r) && r.publisher.achievedRate < 0.9 * rate);
+    if (short.length > 0)
+      out.push(`- at ${rate}/s the publisher fell short (${short.map((r) => `${r.target} ${r.publisher.achievedRate.toFixed(0)}/s`).join(', ')}): ${o.inFlight} request(s) in flight, each answered once confirmed, so those rows are saturated, not ${rate}/s (raise --in-flight)`);
   }
   for (const rate of o.rates.filter((r) => r > 0)) {
     const s = floor.find((f) => f.rate === rate && f.mode === 'stream' && !f.error);

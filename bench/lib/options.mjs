@@ -8,6 +8,8 @@ export const USAGE = `usage: npm run bench -- [options]      (or: node bench/run
   --rate 0           events per second; 0 = as fast as the server answers (one request in flight).
                      With --replicas, a comma list: every rate is run (default 5,200,0)
   --payload 100      bytes of each published body (padded)
+  --in-flight 1      publishing connections, one request in flight on each (more keep a high --rate
+                     when one answer takes longer than the interval; events may then arrive out of order)
   --targets product,naive,better-sse
   --workers 4        load worker processes (raised so that none holds more than 9,000 sockets)
   --timeout 120      hard limit in seconds for each target (connect + publish + drain)
@@ -26,14 +28,14 @@ export const USAGE = `usage: npm run bench -- [options]      (or: node bench/run
   --help
 `;
 
-const NUMERIC = ['n', 'm', 'payload', 'workers', 'timeout', 'idle', 'replicas'];
+const NUMERIC = ['n', 'm', 'payload', 'workers', 'timeout', 'idle', 'replicas', 'inFlight'];
 const MODES = ['stream', 'exclusive'];
 
 export function parseOptions(argv) {
   const o = {
     n: 10_000, m: 200, rate: '0', payload: 100, targets: 'product,naive,better-sse', workers: 4, timeout: 120,
     idle: 3, replicas: 0, amqpUrl: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672', out: null,
-    amqpQueue: 'stream,exclusive', floor: 'auto', help: false, given: new Set(),
+    amqpQueue: 'stream,exclusive', floor: 'auto', inFlight: 1, help: false, given: new Set(),
   }; // prettier-ignore
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -66,7 +68,9 @@ function validate(o) {
   o.targets = list(o.targets);
   for (const t of o.targets)
     if (!TARGET_NAMES.includes(t)) throw new Error(`--targets: unknown ${t} (known: ${TARGET_NAMES.join(', ')})`);
-  for (const k of ['n', 'm', 'workers', 'timeout']) if (!(o[k] >= 1)) throw new Error(`--${k} must be at least 1`);
+  o.inFlight = Math.floor(o.inFlight);
+  for (const k of ['n', 'm', 'workers', 'timeout', 'inFlight'])
+    if (!(o[k] >= 1)) throw new Error(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be at least 1`);
   o.n = Math.floor(o.n);
   o.m = Math.floor(o.m);
   o.replicas = Math.floor(o.replicas);

@@ -71,7 +71,11 @@ export function comparisonTable(results) {
 }
 
 export function header(o, machine) {
-  const rates = o.rates.map((rate) => (rate > 0 ? `${rate}/s` : 'full speed (one request in flight)')).join(', ');
+  const rates = o.rates
+    .map((rate) =>
+      rate > 0 ? `${rate}/s` : `full speed (${o.inFlight} request${o.inFlight > 1 ? 's' : ''} in flight)`,
+    )
+    .join(', ');
   const replicas =
     o.replicas > 0 ? `; ${o.replicas} replicas over RabbitMQ, AMQP_QUEUE ${o.amqpQueues.join(' and ')}` : '';
   return [
