@@ -26,24 +26,30 @@ const stamp = new Date()
  * exchange of its own) and the in-memory reference with the same share of subscribers per process.
  */
 function plan(o) {
-  if (o.replicas === 0) return o.targets.map((name) => ({ target: describe({ name }), n: o.n, rate: o.rate }));
+  if (o.replicas === 0) return o.targets.map((name) => ({ target: describe({ name }), n: o.n, rate: o.rate, m: o.m }));
   const { replicas, amqpUrl } = o;
-  return o.rates.flatMap((rate) => [
+  return o.rates.flatMap((rate, i) => [
     ...o.amqpQueues.map((amqpQueue) => {
       const exchange = `sse-bench-${stamp}-${amqpQueue}-${randomBytes(3).toString('hex')}`;
-      return { target: describe({ name: 'product', replicas, amqpUrl, exchange, amqpQueue }), n: o.n, rate };
+      return {
+        target: describe({ name: 'product', replicas, amqpUrl, exchange, amqpQueue }),
+        n: o.n,
+        rate,
+        m: o.ms[i],
+      };
     }),
-    { target: describe({ name: 'product' }), n: Math.ceil(o.n / replicas), rate },
+    { target: describe({ name: 'product' }), n: Math.ceil(o.n / replicas), rate, m: o.ms[i] },
   ]);
 }
 
 /** The bus alone at every rate but 0, in each mode (lib/bus-latency.mjs); a failure is recorded. */
 async function measureFloor(o, progress) {
   const rows = [];
-  for (const rate of o.rates.filter((r) => r > 0)) {
+  for (const [i, rate] of o.rates.entries()) {
+    if (rate === 0) continue;
     for (const mode of o.amqpQueues) {
-      progress.set(`[bus alone] ${mode} at ${rate}/s`, `${o.m} events`);
-      const row = await measureBusLatency({ url: o.amqpUrl, mode, rate, events: o.m }).catch((e) => ({
+      progress.set(`[bus alone] ${mode} at ${rate}/s`, `${o.ms[i]} events`);
+      const row = await measureBusLatency({ url: o.amqpUrl, mode, rate, events: o.ms[i] }).catch((e) => ({
         mode,
         rate,
         error: e.message,
@@ -77,7 +83,7 @@ async function main() {
   for (const [i, r] of runs.entries()) {
     const res = await runTarget(
       r.target,
-      { ...o, n: r.n, rate: r.rate },
+      { ...o, n: r.n, rate: r.rate, m: r.m },
       { progress, index: i + 1, count: runs.length, src: sources(o, i) },
     );
     Object.assign(res, { rate: r.rate, amqpQueue: r.target.amqpQueue });

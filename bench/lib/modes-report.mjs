@@ -116,8 +116,7 @@ export function modesReport(results, floor, o) {
     '',
     verdicts(results, floor, o),
   ];
-  if (floor.length > 0)
-    sections.push('', `### the bus alone, one process (${o.m} events per row)`, '', floorTable(floor));
+  if (floor.length > 0) sections.push('', '### the bus alone, one process', '', floorTable(floor));
   for (const rate of o.rates)
     sections.push(
       '',

@@ -4,7 +4,7 @@ import { TARGET_NAMES } from './targets.mjs';
 export const USAGE = `usage: npm run bench -- [options]      (or: node bench/run.mjs [options])
 
   --n 10000          subscribers (at most 19,900 per server process)
-  --m 200            events published
+  --m 200            events published; with a list of rates, a list too (one per rate), or one for all
   --rate 0           events per second; 0 = as fast as the server answers (one request in flight).
                      With --replicas, a comma list: every rate is run (default 5,200,0)
   --payload 100      bytes of each published body (padded)
@@ -28,12 +28,12 @@ export const USAGE = `usage: npm run bench -- [options]      (or: node bench/run
   --help
 `;
 
-const NUMERIC = ['n', 'm', 'payload', 'workers', 'timeout', 'idle', 'replicas', 'inFlight'];
+const NUMERIC = ['n', 'payload', 'workers', 'timeout', 'idle', 'replicas', 'inFlight'];
 const MODES = ['stream', 'exclusive'];
 
 export function parseOptions(argv) {
   const o = {
-    n: 10_000, m: 200, rate: '0', payload: 100, targets: 'product,naive,better-sse', workers: 4, timeout: 120,
+    n: 10_000, m: '200', rate: '0', payload: 100, targets: 'product,naive,better-sse', workers: 4, timeout: 120,
     idle: 3, replicas: 0, amqpUrl: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672', out: null,
     amqpQueue: 'stream,exclusive', floor: 'auto', inFlight: 1, help: false, given: new Set(),
   }; // prettier-ignore
@@ -69,10 +69,9 @@ function validate(o) {
   for (const t of o.targets)
     if (!TARGET_NAMES.includes(t)) throw new Error(`--targets: unknown ${t} (known: ${TARGET_NAMES.join(', ')})`);
   o.inFlight = Math.floor(o.inFlight);
-  for (const k of ['n', 'm', 'workers', 'timeout', 'inFlight'])
+  for (const k of ['n', 'workers', 'timeout', 'inFlight'])
     if (!(o[k] >= 1)) throw new Error(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be at least 1`);
   o.n = Math.floor(o.n);
-  o.m = Math.floor(o.m);
   o.replicas = Math.floor(o.replicas);
   if (o.replicas > 0) {
     o.targets = ['product'];
@@ -86,6 +85,11 @@ function validate(o) {
   if (o.rates.length === 0 || (o.rates.length > 1 && o.replicas === 0))
     throw new Error('--rate: one rate, or with --replicas a comma list of rates');
   o.rate = o.rates[0];
+  const ms = list(o.m).map(Number);
+  if (ms.length !== 1 && ms.length !== o.rates.length) throw new Error('--m: one count, or one per rate of --rate');
+  if (!ms.every((m) => Number.isFinite(m) && m >= 1)) throw new Error(`--m must be at least 1: ${o.m}`);
+  o.ms = o.rates.map((_, i) => Math.floor(ms[ms.length === 1 ? 0 : i]));
+  o.m = o.ms[0];
   o.amqpQueues = list(o.amqpQueue);
   for (const q of o.amqpQueues)
     if (!MODES.includes(q)) throw new Error(`--amqp-queue: unknown ${q} (known: ${MODES.join(', ')})`);

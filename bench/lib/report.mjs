@@ -79,7 +79,7 @@ export function header(o, machine) {
   const replicas =
     o.replicas > 0 ? `; ${o.replicas} replicas over RabbitMQ, AMQP_QUEUE ${o.amqpQueues.join(' and ')}` : '';
   return [
-    `N = ${o.n} subscribers, M = ${o.m} events, rate ${rates}, payload ${o.payload} B; ${o.workers} load workers${replicas}`,
+    `N = ${o.n} subscribers, M = ${o.ms.join(', ')} events, rate ${rates}, payload ${o.payload} B; ${o.workers} load workers${replicas}`,
     `machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, Linux ${machine.kernel}, Node ${machine.node}`,
     'ratios are product ÷ baseline: above 1 is better for deliveries/s, below 1 is better for latency, memory and CPU',
   ].join('\n');
