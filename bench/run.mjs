@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { USAGE, parseOptions } from './lib/options.mjs';
 import { installCleanup } from './lib/processes.mjs';
 import { Progress } from './lib/progress.mjs';
-import { comparisonTable, header, replicasTable } from './lib/report.mjs';
+import { measureBusLatency } from './lib/bus-latency.mjs';
+import { modesReport } from './lib/modes-report.mjs';
+import { comparisonTable, header } from './lib/report.mjs';
 import { machineInfo } from './lib/sampler.mjs';
 import { runTarget } from './lib/scenario.mjs';
 import { ROOT, brokerReachable, deleteExchange, describe } from './lib/targets.mjs';
@@ -19,14 +21,43 @@ const stamp = new Date()
   .replace(/[:.]/g, '-')
   .replace(/-\d{3}Z$/, 'Z');
 
-/** The runs to make: the named targets, or K replicas and the in-memory reference. */
+/**
+ * The runs to make: the named targets; or, for each rate, K replicas in each AMQP_QUEUE mode (each on an
+ * exchange of its own) and the in-memory reference with the same share of subscribers per process.
+ */
 function plan(o) {
-  if (o.replicas === 0) return o.targets.map((name) => ({ target: describe({ name }), n: o.n }));
-  const exchange = `sse-bench-${stamp}-${randomBytes(3).toString('hex')}`;
-  return [
-    { target: describe({ name: 'product', replicas: o.replicas, amqpUrl: o.amqpUrl, exchange }), n: o.n },
-    { target: describe({ name: 'product' }), n: Math.ceil(o.n / o.replicas) },
-  ];
+  if (o.replicas === 0) return o.targets.map((name) => ({ target: describe({ name }), n: o.n, rate: o.rate, m: o.m }));
+  const { replicas, amqpUrl } = o;
+  return o.rates.flatMap((rate, i) => [
+    ...o.amqpQueues.map((amqpQueue) => {
+      const exchange = `sse-bench-${stamp}-${amqpQueue}-${randomBytes(3).toString('hex')}`;
+      return {
+        target: describe({ name: 'product', replicas, amqpUrl, exchange, amqpQueue }),
+        n: o.n,
+        rate,
+        m: o.ms[i],
+      };
+    }),
+    { target: describe({ name: 'product' }), n: Math.ceil(o.n / replicas), rate, m: o.ms[i] },
+  ]);
+}
+
+/** The bus alone at every rate but 0, in each mode (lib/bus-latency.mjs); a failure is recorded. */
+async function measureFloor(o, progress) {
+  const rows = [];
+  for (const [i, rate] of o.rates.entries()) {
+    if (rate === 0) continue;
+    for (const mode of o.amqpQueues) {
+      progress.set(`[bus alone] ${mode} at ${rate}/s`, `${o.ms[i]} events`);
+      const row = await measureBusLatency({ url: o.amqpUrl, mode, rate, events: o.ms[i] }).catch((e) => ({
+        mode,
+        rate,
+        error: e.message,
+      }));
+      rows.push(row);
+    }
+  }
+  return rows;
 }
 
 /** Where this invocation's source addresses start: a random block, so the TIME_WAIT ports of an earlier run (or of other tools on 127.0.0.1) are not in the way. */
@@ -48,21 +79,24 @@ async function main() {
   if (o.replicas > 0 && !(await brokerReachable(o.amqpUrl)))
     throw new Error(`--replicas: no RabbitMQ listening at ${new URL(o.amqpUrl).host}`);
   const results = [];
+  const exchanges = [];
   for (const [i, r] of runs.entries()) {
     const res = await runTarget(
       r.target,
-      { ...o, n: r.n },
+      { ...o, n: r.n, rate: r.rate, m: r.m },
       { progress, index: i + 1, count: runs.length, src: sources(o, i) },
     );
+    Object.assign(res, { rate: r.rate, amqpQueue: r.target.amqpQueue });
     results.push(res);
-    progress.log(
-      `${res.target}: ${res.error ? `failed: ${res.error}` : `${Math.round(res.deliveriesPerS)} deliveries/s`}`,
-    );
+    if (r.target.exchange)
+      exchanges.push({ exchange: r.target.exchange, deleted: await deleteExchange(o.amqpUrl, r.target.exchange) });
+    const figure = res.rate > 0 ? `p50 ${(res.latencyUs?.p50 / 1000).toFixed(2)} ms` : '';
+    const outcome = res.error ? `failed: ${res.error}` : `${Math.round(res.deliveriesPerS)} deliveries/s ${figure}`;
+    progress.log(`${res.target} at ${res.rate > 0 ? `${res.rate}/s` : 'full speed'}: ${outcome}`);
   }
+  const floor = o.floor ? await measureFloor(o, progress) : [];
   progress.clear();
-  const exchange = runs[0].target.exchange;
-  const exchangeDeleted = exchange ? await deleteExchange(o.amqpUrl, exchange) : null;
-  const table = o.replicas > 0 ? replicasTable(results, o) : comparisonTable(results);
+  const table = o.replicas > 0 ? modesReport(results, floor, o) : comparisonTable(results);
   const text = `${header(o, machine)}\n\n${table}\n`;
   const file = o.out ? path.resolve(o.out) : path.join(ROOT, 'bench', 'results', `${stamp}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -71,14 +105,15 @@ async function main() {
     startedAt: stamp,
     machine,
     options: { ...options, given: [...given] },
-    exchange,
-    exchangeDeleted,
+    exchanges,
     results,
+    floor,
     table: text,
   };
   fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   process.stdout.write(`${text}\nfull results: ${path.relative(process.cwd(), file)}\n`);
-  if (results.some((r) => r.error || r.timedOut || r.completenessPct < 100)) process.exitCode = 1;
+  const failed = results.some((r) => r.error || r.timedOut || r.completenessPct < 100) || floor.some((f) => f.error);
+  if (failed) process.exitCode = 1;
 }
 
 main().then(

@@ -1,6 +1,7 @@
-// The publisher: one keep-alive connection, one request in flight. Event k leaves
-// at its scheduled time (t0 + k / rate) or when the answer to event k-1 arrives,
-// whichever is later; rate 0 means as fast as the server answers. Each body is
+// The publisher: keep-alive connections (--in-flight, default 1), one request in flight
+// on each. Event k leaves at its scheduled time (t0 + k / rate) or when its
+// connection's previous answer arrives, whichever is later; rate 0 means as fast as
+// the server answers. Each body is
 // {"message":{"t":<send µs, monotonic>,"s":<k>,"p":"xx…"}} padded to ~payload bytes,
 // stamped right before the write.
 import net from 'node:net';
@@ -69,39 +70,56 @@ export function bodyPadding(payload, m) {
   return 'x'.repeat(Math.max(0, payload - sample.length));
 }
 
+/**
+ * Publishes M events over `inFlight` keep-alive connections (default 1), each with one request in flight:
+ * event k goes on connection k mod inFlight at its scheduled time (t0 + k / rate) or when that
+ * connection's previous answer arrives, whichever is later. With more than one, events may be answered
+ * (and delivered) out of order; the streams' sequence check allows for it.
+ */
 export class Publisher {
-  constructor({ port, path, payload, m, rate, timeoutMs = 30_000 }) {
-    Object.assign(this, { port, path, m, rate, timeoutMs });
+  constructor({ port, path, payload, m, rate, inFlight = 1, timeoutMs = 30_000 }) {
+    Object.assign(this, { port, path, m, rate, inFlight, timeoutMs });
     this.pad = bodyPadding(payload, m);
     this.stopped = false;
-    this.conn = null;
+    this.conns = [];
+    this.answered = 0;
     this.result = { sent: 0, ok: 0, errors: 0, statuses: {}, firstSendUs: 0, lastAnswerUs: 0, lastError: null };
   }
 
   stop() {
     this.stopped = true;
-    this.conn?.close();
+    for (const conn of this.conns) conn?.close();
   }
 
-  /** Publishes the M events; `onEvent(k)` after each answer. Resolves with the counts. */
+  /** Publishes the M events; `onEvent(answered)` after each answer. Resolves with the counts. */
   async run(onEvent = () => {}) {
     const r = this.result;
     const gap = this.rate > 0 ? 1e6 / this.rate : 0;
     const t0 = nowUs() + 20_000;
-    for (let k = 0; k < this.m && !this.stopped; k++) {
-      const due = t0 + k * gap;
-      const wait = due - nowUs();
+    const lanes = Array.from({ length: Math.min(this.inFlight, this.m) }, (_, i) => this.lane(i, t0, gap, onEvent));
+    await Promise.all(lanes);
+    for (const conn of this.conns) conn?.close();
+    const span = (r.lastAnswerUs - r.firstSendUs) / 1e6;
+    r.achievedRate = span > 0 ? r.sent / span : 0;
+    return r;
+  }
+
+  /** Connection `i`: events i, i + inFlight, i + 2 × inFlight … */
+  async lane(i, t0, gap, onEvent) {
+    const r = this.result;
+    for (let k = i; k < this.m && !this.stopped; k += this.inFlight) {
+      const wait = t0 + k * gap - nowUs();
       if (gap > 0 && wait > 1000) await sleep(wait / 1000);
-      if (this.conn === null || this.conn.closed) this.conn = new Connection(this.port);
+      if (this.conns[i] == null || this.conns[i].closed) this.conns[i] = new Connection(this.port);
       const t = nowUs();
       const body = `{"message":{"t":${t},"s":${k},"p":"${this.pad}"}}`;
       const req =
         `POST ${this.path} HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-      if (r.firstSendUs === 0) r.firstSendUs = t;
+      if (r.firstSendUs === 0 || t < r.firstSendUs) r.firstSendUs = t;
       r.sent++;
       try {
-        const status = await this.conn.request(req, this.timeoutMs);
+        const status = await this.conns[i].request(req, this.timeoutMs);
         r.statuses[status] = (r.statuses[status] ?? 0) + 1;
         if (status >= 200 && status < 300) r.ok++;
         else r.errors++;
@@ -110,11 +128,7 @@ export class Publisher {
         r.lastError = e.message;
       }
       r.lastAnswerUs = nowUs();
-      onEvent(k + 1);
+      onEvent(++this.answered);
     }
-    this.conn?.close();
-    const span = (r.lastAnswerUs - r.firstSendUs) / 1e6;
-    r.achievedRate = span > 0 ? r.sent / span : 0;
-    return r;
   }
 }

@@ -70,37 +70,16 @@ export function comparisonTable(results) {
   return [...lines, ...(extra.length ? ['', ...extra] : [])].join('\n');
 }
 
-/** The --replicas profile: K replicas vs one in-memory replica, ids, bus latency. */
-export function replicasTable(results, o) {
-  const [rep, mem] = results;
-  const lines = [comparisonTable(results), ''];
-  if (rep && !rep.error) {
-    const ids = rep.ids;
-    const verdict =
-      ids.compared === 0
-        ? 'not checked (no ids seen)'
-        : ids.identical
-          ? 'yes'
-          : `NO (${ids.mismatches} differ, e.g. ${JSON.stringify(ids.example)})`;
-    lines.push(
-      `- ids identical across the ${o.replicas} replicas: ${verdict} — ${ids.compared} sequence numbers compared over ${ids.ports} ports, ${ids.streams} streams`,
-    );
-  }
-  if (rep && mem && !rep.error && !mem.error) {
-    const add = rep.latencyUs.p50 - mem.latencyUs.p50;
-    lines.push(
-      `- p50 latency the bus adds: ${add >= 0 ? '+' : '−'}${ms(Math.abs(add))} (${ms(rep.latencyUs.p50)} over RabbitMQ vs ${ms(mem.latencyUs.p50)} in memory with ${mem.n} subscribers, the same share per process, at ${o.rate}/s)`,
-    );
-    if (o.rate === 0)
-      lines.push('- at --rate 0 both p50s are queueing under saturation; use a low --rate for the bus latency');
-  }
-  return lines.join('\n');
-}
-
 export function header(o, machine) {
-  const rate = o.rate > 0 ? `${o.rate}/s` : 'full speed (one request in flight)';
+  const rates = o.rates
+    .map((rate) =>
+      rate > 0 ? `${rate}/s` : `full speed (${o.inFlight} request${o.inFlight > 1 ? 's' : ''} in flight)`,
+    )
+    .join(', ');
+  const replicas =
+    o.replicas > 0 ? `; ${o.replicas} replicas over RabbitMQ, AMQP_QUEUE ${o.amqpQueues.join(' and ')}` : '';
   return [
-    `N = ${o.n} subscribers, M = ${o.m} events, rate ${rate}, payload ${o.payload} B; ${o.workers} load workers`,
+    `N = ${o.n} subscribers, M = ${o.ms.join(', ')} events, rate ${rates}, payload ${o.payload} B; ${o.workers} load workers${replicas}`,
     `machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, Linux ${machine.kernel}, Node ${machine.node}`,
     'ratios are product ÷ baseline: above 1 is better for deliveries/s, below 1 is better for latency, memory and CPU',
   ].join('\n');

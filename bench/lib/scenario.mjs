@@ -61,7 +61,14 @@ async function connectPhase(run, fleet, deadline) {
 
 async function broadcastPhase(run, fleet, pids, port, deadline) {
   const { o } = run;
-  const publisher = new Publisher({ port, path: PUB_PATH, payload: o.payload, m: o.m, rate: o.rate });
+  const publisher = new Publisher({
+    port,
+    path: PUB_PATH,
+    payload: o.payload,
+    m: o.m,
+    rate: o.rate,
+    inFlight: o.inFlight,
+  });
   const before = cpuMark(pids);
   fleet.send({ type: 'start' });
   let timedOut = false;

@@ -65,7 +65,8 @@ export class SseStream {
     this.t = -1;
     this.s = -1;
     this.id = null;
-    this.last = -1; // last sequence number seen
+    this.max = -1; // highest sequence number seen
+    this.seen = new Uint8Array(0); // one bit per sequence number: events may arrive out of order
     this.recv = 0;
     this.ids = trackIds ? [] : null; // id by sequence number, for the cross-replica check
   }
@@ -182,17 +183,31 @@ export class SseStream {
     return undefined;
   }
 
+  /** Marks `seq` seen; true when it was already (a duplicate). */
+  mark(seq) {
+    const byte = seq >> 3;
+    if (byte >= this.seen.length) {
+      const grown = new Uint8Array(Math.max(byte + 1, this.seen.length * 2));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    const bit = 1 << (seq & 7);
+    const dup = (this.seen[byte] & bit) !== 0;
+    this.seen[byte] |= bit;
+    return dup;
+  }
+
   dispatch(now) {
     if (!this.hasData) return;
     const st = this.stats;
     if (this.t >= 0 && this.s >= 0) {
       const seq = this.s;
       st.hist.add(now - this.t);
-      if (seq <= this.last) st.dups++;
-      else {
-        if (seq !== this.last + 1) st.gaps += seq - this.last - 1;
-        this.last = seq;
-      }
+      if (this.mark(seq)) st.dups++;
+      else if (seq > this.max) {
+        st.gaps += seq - this.max - 1; // the sequence numbers skipped are missing until they arrive
+        this.max = seq;
+      } else st.gaps--; // a late one, counted missing when a later one came first
       if (this.ids !== null && this.id !== null) this.ids[seq] = this.id;
       this.recv++;
       st.deliveries++;

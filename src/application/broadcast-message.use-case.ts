@@ -115,7 +115,7 @@ export class BroadcastMessage {
       echoed?.cancel();
       return fail(published.error);
     }
-    if (echoed === undefined) return ok({ id: (key && this.parts.ledger.firstId(key)) ?? id });
+    if (echoed === undefined) return ok({ id: (key && this.parts.ledger.firstId(key, publishedAt)) ?? id });
     const delivered = await echoed.delivered;
     if (delivered === undefined) {
       return fail({
