@@ -1,13 +1,19 @@
 import type { TokenVerifier } from '../../application/ports/token-verifier.port';
 import type { Config } from '../config/config';
+import { CachingTokenVerifier } from './caching-token-verifier';
 import { JwksTokenVerifier, type JwksParts } from './jwks-token-verifier';
 import { parseJwtKey } from './jwt-key';
 import { StaticKeyTokenVerifier } from './static-key-token-verifier';
 
 type JwtConfig = Pick<Config, 'jwtKey' | 'jwtJwksUrl' | 'jwtIssuer' | 'jwtAudience'>;
 
-/** The verifier JWT_KEY or JWT_JWKS_URL asks for; undefined when neither is set (no tokens at all). */
+/** The verifier JWT_KEY or JWT_JWKS_URL asks for (remembering what verified); undefined when neither is set. */
 export function createTokenVerifier(config: JwtConfig, parts: JwksParts): TokenVerifier | undefined {
+  const verifier = verifierFor(config, parts);
+  return verifier === undefined ? undefined : new CachingTokenVerifier(verifier, parts.clock);
+}
+
+function verifierFor(config: JwtConfig, parts: JwksParts): TokenVerifier | undefined {
   const checks = { issuer: config.jwtIssuer, audience: config.jwtAudience };
   if (config.jwtKey !== undefined) {
     const key = parseJwtKey(config.jwtKey);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import pino from 'pino';
+import { CachingTokenVerifier } from '../../../../src/infrastructure/auth/caching-token-verifier';
 import { createTokenVerifier } from '../../../../src/infrastructure/auth/create-token-verifier';
 import { JwksTokenVerifier } from '../../../../src/infrastructure/auth/jwks-token-verifier';
 import { StaticKeyTokenVerifier } from '../../../../src/infrastructure/auth/static-key-token-verifier';
@@ -13,10 +14,13 @@ describe('createTokenVerifier', () => {
     expect(createTokenVerifier(none, parts)).to.equal(undefined);
   });
 
-  it('checks with JWT_KEY when it is set, and with the JWKS when JWT_JWKS_URL is', () => {
-    expect(createTokenVerifier({ ...none, jwtKey: 'k'.repeat(32) }, parts)).to.be.instanceOf(StaticKeyTokenVerifier);
+  it('checks with JWT_KEY when it is set, and with the JWKS when JWT_JWKS_URL is, remembering what verified', () => {
+    const inner = (verifier: unknown): unknown => (verifier as { inner: unknown }).inner;
+    const fromKey = createTokenVerifier({ ...none, jwtKey: 'k'.repeat(32) }, parts);
+    expect(fromKey).to.be.instanceOf(CachingTokenVerifier);
+    expect(inner(fromKey)).to.be.instanceOf(StaticKeyTokenVerifier);
     const jwks = createTokenVerifier({ ...none, jwtJwksUrl: 'http://127.0.0.1:1/jwks.json' }, parts);
-    expect(jwks).to.be.instanceOf(JwksTokenVerifier);
+    expect(inner(jwks)).to.be.instanceOf(JwksTokenVerifier);
     expect(jwks?.readiness().ready).to.equal(false);
   });
 
