@@ -26,12 +26,14 @@ export class Broker {
   private readonly expiries = new Expiries();
   private queue: StreamEvent[] = [];
   private flushPending = false;
+  private readonly conflates: ((topic: string) => boolean) | undefined;
 
   constructor(
     private readonly parts: BrokerParts,
     settings: BrokerSettings,
   ) {
     this.history = new EventHistory(settings.historySize, settings.historyBytes);
+    this.conflates = settings.catchUp.conflates;
     this.latest = new LatestEvents(Math.max(1, Math.floor(settings.historyBytes / 4)));
     this.catchUp = new CatchUp(settings.catchUp, {
       caughtUp: (subscriber) => this.caughtUp(subscriber),
@@ -182,7 +184,8 @@ export class Broker {
     try {
       const frame = this.parts.framer.event(event);
       const { id, topic } = event;
-      const entry = this.history.append((seq) => ({ seq, id, topic, private: event.private, frame }));
+      const conflatable = this.conflates?.(topic) === true; // once per event, not per client behind
+      const entry = this.history.append((seq) => ({ seq, id, topic, private: event.private, frame, conflatable }));
       this.latest.put(entry);
       return entry;
     } catch (error) {

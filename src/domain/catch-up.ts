@@ -15,6 +15,13 @@ export interface CatchUpSettings {
   readonly conflates: ((topic: string) => boolean) | undefined;
 }
 
+/** An event pushed to a client behind; whether it may be conflated is decided once per event when known. */
+export interface PushedEvent {
+  readonly topic: string;
+  readonly id: string;
+  readonly conflatable?: boolean;
+}
+
 /** What CatchUp asks of the Broker. */
 export interface CatchUpHooks {
   /** The subscriber has caught up: it is written to directly from now on. */
@@ -68,10 +75,10 @@ export class CatchUp {
    * Queues a frame for a client behind: an event with its topic (it may be conflated) and id, a control
    * message without.
    */
-  push(subscriber: Subscriber, frame: Frame, event?: { readonly topic: string; readonly id: string }): void {
+  push(subscriber: Subscriber, frame: Frame, event?: PushedEvent): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined) return;
-    const conflates = event !== undefined && this.settings.conflates?.(event.topic) === true;
+    const conflates = event !== undefined && (event.conflatable ?? this.settings.conflates?.(event.topic) === true);
     const pushed = backlog.push(frame, conflates ? event.topic : undefined, event?.id);
     if (pushed !== 'queued') {
       // The event the client already had has come: what follows is new to it. Resumed after this fan-out.

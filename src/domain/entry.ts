@@ -8,4 +8,6 @@ export interface Entry {
   readonly topic: string;
   readonly private: boolean;
   readonly frame: Frame;
+  /** A newer event of its topic may replace it for a client that is behind (SLOW_CLIENTS=conflate). */
+  readonly conflatable: boolean;
 }

@@ -70,7 +70,14 @@ describe('CatchUp', () => {
     it('drops the client as slow when the history evicted what it still had to replay', () => {
       const history = new EventHistory(3, 1 << 30);
       const append = (id: string): void =>
-        void history.append((seq) => ({ seq, id, topic: 'broadcast', private: false, frame: frame(id, 40 * KIB) }));
+        void history.append((seq) => ({
+          seq,
+          id,
+          topic: 'broadcast',
+          private: false,
+          frame: frame(id, 40 * KIB),
+          conflatable: false,
+        }));
       ['e1', 'e2', 'e3'].forEach(append);
       const kit = new CatchUpKit();
       const { sink, subscriber } = kit.replaying([new HistoryReplay(history, audience(), 0, 3)], 0);

@@ -4,7 +4,14 @@ import { EventHistory } from '../../../src/domain/event-history';
 
 const entryMaker =
   (id: string, bytes = 10) =>
-  (seq: number): Entry => ({ seq, id, topic: 'broadcast', private: false, frame: new Uint8Array(bytes) });
+  (seq: number): Entry => ({
+    seq,
+    id,
+    topic: 'broadcast',
+    private: false,
+    frame: new Uint8Array(bytes),
+    conflatable: false,
+  });
 
 function filled(capacity: number, count: number, maxBytes = 1 << 20, bytes = 10): EventHistory {
   const history = new EventHistory(capacity, maxBytes);

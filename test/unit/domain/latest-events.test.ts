@@ -10,6 +10,7 @@ const entry = (id: string, topic: string, options: { private?: boolean; bytes?: 
   topic,
   private: options.private ?? false,
   frame: new Uint8Array(options.bytes ?? 10),
+  conflatable: false,
 });
 
 const idsSeenBy = (latest: LatestEvents, topics: string[] = [], privateTopics: string[] = []): string[] =>

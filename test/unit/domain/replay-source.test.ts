@@ -12,7 +12,14 @@ const read = (step: ReplayStep): unknown =>
 function historyOf(entries: [id: string, topic: string, isPrivate?: boolean][], capacity = 10): EventHistory {
   const history = new EventHistory(capacity, 1 << 20);
   for (const [id, topic, isPrivate] of entries) {
-    history.append((seq) => ({ seq, id, topic, private: isPrivate ?? false, frame: frame(id, 100) }));
+    history.append((seq) => ({
+      seq,
+      id,
+      topic,
+      private: isPrivate ?? false,
+      frame: frame(id, 100),
+      conflatable: false,
+    }));
   }
   return history;
 }
@@ -69,8 +76,8 @@ describe('HistoryReplay', () => {
     );
     const replay = new HistoryReplay(history, audience(), 0, 3);
     expect(read(replay.next(100))).to.deep.equal({ kind: 'frames', frames: ['e1'], events: 1 });
-    history.append((seq) => ({ seq, id: 'e4', topic: 'a', private: false, frame: frame('e4') }));
-    history.append((seq) => ({ seq, id: 'e5', topic: 'a', private: false, frame: frame('e5') }));
+    history.append((seq) => ({ seq, id: 'e4', topic: 'a', private: false, frame: frame('e4'), conflatable: false }));
+    history.append((seq) => ({ seq, id: 'e5', topic: 'a', private: false, frame: frame('e5'), conflatable: false }));
     expect(replay.next(100)).to.deep.equal({ kind: 'lost' });
   });
 
