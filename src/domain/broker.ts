@@ -157,9 +157,9 @@ export class Broker {
       }
     }
     if (fresh > 0) this.parts.observer.fannedOut(fresh);
-    for (const [group, batch] of batches) {
+    for (const [batch, groups] of sameBytes(batches)) {
       try {
-        this.write(group, batch);
+        this.write(groups, batch);
       } catch (error) {
         this.parts.observer.failed('write', error);
       }
@@ -195,16 +195,21 @@ export class Broker {
   }
 
   /** The hot loop: one write of the batch's bytes per live client; those behind get the entries queued. */
-  private write(group: Group, batch: readonly Entry[]): void {
+  private write(groups: readonly Group[], batch: readonly Entry[]): void {
     // Those behind first: a client that falls behind in the live write already has the batch, and a writer
     // that throws must not cost them the batch.
-    for (const subscriber of [...group.behind]) {
-      for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry);
+    const live: Set<Subscriber>[] = [];
+    for (const group of groups) {
+      if (group.live.size > 0) live.push(group.live);
+      if (group.behind.size === 0) continue;
+      for (const subscriber of [...group.behind]) {
+        for (const entry of batch) this.catchUp.push(subscriber, entry.frame, entry);
+      }
     }
-    if (group.live.size === 0) return;
+    if (live.length === 0) return;
     const short: [Subscriber, Delivery][] = [];
     const frame = joinFrames(batch.map((entry) => entry.frame));
-    const sent = this.parts.writer(frame, group.live, (subscriber, delivery) => short.push([subscriber, delivery]));
+    const sent = this.parts.writer(frame, live, (subscriber, delivery) => short.push([subscriber, delivery]));
     for (const [subscriber, delivery] of short) this.settleLive(subscriber, delivery);
     const delivered = (sent + short.filter(([, d]) => d !== 'closed').length) * batch.length;
     if (delivered > 0) this.parts.observer.delivered(delivered);
@@ -238,4 +243,25 @@ export class Broker {
     subscriber.sink.close(reason);
     if (reason !== 'shutdown') this.parts.observer.dropped(reason);
   }
+}
+
+/**
+ * The writes of one flush. Groups that asked for the same topics and whose batch holds no private event get
+ * the same bytes, whatever their tokens grant: they share one write, so distinct grants among readers of
+ * public topics cost nothing per event. A batch with a private event goes to its own group alone.
+ */
+function sameBytes(batches: ReadonlyMap<Group, Entry[]>): Iterable<[Entry[], Group[]]> {
+  if (batches.size <= 1) return [...batches].map(([group, batch]) => [batch, [group]]);
+  const shared = new Map<string, [Entry[], Group[]]>();
+  const own: [Entry[], Group[]][] = [];
+  for (const [group, batch] of batches) {
+    if (batch.some((entry) => entry.private)) {
+      own.push([batch, [group]]);
+      continue;
+    }
+    const found = shared.get(group.audience.topics.key);
+    if (found === undefined) shared.set(group.audience.topics.key, [batch, [group]]);
+    else found[1].push(group);
+  }
+  return own.length === 0 ? shared.values() : [...shared.values(), ...own];
 }

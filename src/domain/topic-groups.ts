@@ -12,7 +12,7 @@ const cacheKey = (topic: string, isPrivate: boolean): string => (isPrivate ? `!$
  */
 export class TopicGroups {
   private readonly groups = new Map<string, Group>();
-  private readonly cache = new Map<string, Group[]>();
+  private readonly cache = new Map<string, Set<Group>>();
   private count = 0;
 
   get size(): number {
@@ -26,7 +26,7 @@ export class TopicGroups {
       group = { audience: subscriber.audience, live: new Set(), behind: new Set() };
       this.groups.set(group.audience.key, group);
       for (const [key, found] of this.cache) {
-        if (group.audience.sees(key.startsWith('!') ? key.slice(1) : key, key.startsWith('!'))) found.push(group);
+        if (group.audience.sees(key.startsWith('!') ? key.slice(1) : key, key.startsWith('!'))) found.add(group);
       }
     }
     subscriber.group = group;
@@ -42,20 +42,17 @@ export class TopicGroups {
     this.count -= 1;
     if (group.live.size === 0 && group.behind.size === 0) {
       this.groups.delete(group.audience.key);
-      for (const found of this.cache.values()) {
-        const at = found.indexOf(group);
-        if (at >= 0) found.splice(at, 1);
-      }
+      for (const found of this.cache.values()) found.delete(group);
     }
     return true;
   }
 
   /** The groups that see an event of `topic`. */
-  matching(topic: string, isPrivate: boolean): readonly Group[] {
+  matching(topic: string, isPrivate: boolean): ReadonlySet<Group> {
     const key = cacheKey(topic, isPrivate);
     let found = this.cache.get(key);
     if (found === undefined) {
-      found = [...this.groups.values()].filter((g) => g.audience.sees(topic, isPrivate));
+      found = new Set([...this.groups.values()].filter((g) => g.audience.sees(topic, isPrivate)));
       if (this.cache.size >= MAX_CACHED_TOPICS) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(key, found);
     }

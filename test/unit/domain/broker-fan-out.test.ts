@@ -41,6 +41,28 @@ describe('Broker', () => {
       expect(a.rawFrames[0]).to.equal(b.rawFrames[0]);
     });
 
+    it('writes public events once to subscribers of the same topics whatever their tokens grant', () => {
+      const calls: number[] = [];
+      const writer: FanOutWriter = (frame, live, short) => {
+        calls.push(live.reduce((n, set) => n + set.size, 0));
+        return writeEachSink(frame, live, short);
+      };
+      const kit = new BrokerKit({ manualFlush: true, parts: { writer } });
+      const grants = [[], ['orders.1'], ['orders.2'], ['orders.*']];
+      const sinks = grants.map((privateTopics) => kit.sink({ topics: ['orders.*'], privateTopics }));
+      kit.publish(event('e1', { topic: 'orders.1' }), event('e2', { topic: 'orders.2' }));
+      kit.flush();
+      expect(calls, 'one write for the four grants').to.deep.equal([4]);
+      expect(sinks[0]!.rawFrames[0]).to.equal(sinks[3]!.rawFrames[0]);
+      sinks.forEach((sink) => expect(received(sink)).to.deep.equal(['e1', 'e2']));
+
+      calls.length = 0;
+      kit.publish(event('p1', { topic: 'orders.1', private: true }), event('e3', { topic: 'orders.1' }));
+      kit.flush();
+      expect(calls.sort(), 'a batch with a private event: each group that sees it alone').to.deep.equal([1, 1, 2]);
+      expect(sinks.map((sink) => received(sink).slice(2))).to.deep.equal([['e3'], ['p1', 'e3'], ['e3'], ['p1', 'e3']]);
+    });
+
     it('skips a redelivery of an event it already fanned out', () => {
       const kit = new BrokerKit();
       const sink = kit.sink();
@@ -143,7 +165,8 @@ describe('Broker', () => {
     it('loses a batch for the one group whose write throws, and reports it', () => {
       const broken = new Set<Subscriber>();
       const writer: FanOutWriter = (frame, live, short) => {
-        for (const subscriber of live) if (broken.has(subscriber)) throw new Error('writer bug (fake)');
+        for (const set of live)
+          for (const subscriber of set) if (broken.has(subscriber)) throw new Error('writer bug (fake)');
         return writeEachSink(frame, live, short);
       };
       const kit = new BrokerKit({ parts: { writer } });

@@ -16,7 +16,9 @@ describe('writeEachSink', () => {
     const subscribers = sinks.map((sink) => new Subscriber(audience(), sink));
     const short: [Subscriber, Delivery][] = [];
     const frame = bytes('e1 {}|');
-    const sent = writeEachSink(frame, new Set(subscribers), (s, d) => short.push([s, d]));
+    const sent = writeEachSink(frame, [new Set(subscribers.slice(0, 2)), new Set(subscribers.slice(2))], (s, d) =>
+      short.push([s, d]),
+    );
     expect(sent).to.equal(1);
     expect(short).to.deep.equal([
       [subscribers[1], 'queued'],

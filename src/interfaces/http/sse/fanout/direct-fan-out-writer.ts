@@ -22,20 +22,24 @@ export function directFanOutWriter(pool: Sweeper, onUnexpected: OnUnexpected): F
   return (frame, live, short) => {
     let sent = 0;
     let count = 0;
-    const fds = pool.descriptors(live.size);
+    let size = 0;
+    for (const set of live) size += set.size;
+    const fds = pool.descriptors(size);
     try {
-      for (const subscriber of live) {
-        const sink = subscriber.sink;
-        const fd = isDirectWritable(sink) ? sink.directFd() : -1;
-        if (fd >= 0) {
-          fds[count] = fd;
-          direct[count] = subscriber;
-          count += 1;
-          continue;
+      for (const set of live) {
+        for (const subscriber of set) {
+          const sink = subscriber.sink;
+          const fd = isDirectWritable(sink) ? sink.directFd() : -1;
+          if (fd >= 0) {
+            fds[count] = fd;
+            direct[count] = subscriber;
+            count += 1;
+            continue;
+          }
+          const delivery = sink.write(frame);
+          if (delivery === 'sent') sent += 1;
+          else short(subscriber, delivery);
         }
-        const delivery = sink.write(frame);
-        if (delivery === 'sent') sent += 1;
-        else short(subscriber, delivery);
       }
       if (count > 0) sent += settleSweep(frame, pool.write(frame, count), direct, count, short, onUnexpected);
       return sent;

@@ -35,7 +35,7 @@ describe('directFanOutWriter', () => {
   const fanOut = (frame: Uint8Array, sinks: EventSink[], on: Sweeper = new SweepPool(0, () => undefined)) => {
     const failed: Delivery[] = [];
     const live = new Set(sinks.map((sink) => new Subscriber(anyone, sink)));
-    const sent = directFanOutWriter(on, (errors) => unexpected.push([...errors]))(frame, live, (_, d) =>
+    const sent = directFanOutWriter(on, (errors) => unexpected.push([...errors]))(frame, [live], (_, d) =>
       failed.push(d),
     );
     return { sent, failed };
