@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { FanOutWriter } from '../../../src/domain/fan-out-writer';
 import { writeEachSink } from '../../../src/domain/fan-out-writer';
-import type { Subscriber } from '../../../src/domain/subscriber';
 import { BrokerKit, event, ids, received } from './broker-kit';
 
 describe('Broker', () => {
@@ -147,65 +146,6 @@ describe('Broker', () => {
       kit.flush();
       expect(received(sink)).to.deep.equal(['e2']);
       expect(kit.observer.failures.map(([stage]) => stage)).to.deep.equal(['write']);
-    });
-  });
-
-  describe('failures', () => {
-    it('loses only the event the framer throws on, and reports it', () => {
-      const kit = new BrokerKit({ manualFlush: true });
-      const sink = kit.sink();
-      kit.framer.failOn.add('e2');
-      kit.publish(event('e1'), event('e2'), event('e3'));
-      kit.flush();
-      expect(received(sink)).to.deep.equal(['e1', 'e3']);
-      expect(kit.observer.failures.map(([stage]) => stage)).to.deep.equal(['encode']);
-      expect(kit.observer.fannedOutCount).to.equal(2);
-    });
-
-    it('loses a batch for the one group whose write throws, and reports it', () => {
-      const broken = new Set<Subscriber>();
-      const writer: FanOutWriter = (frame, live, short) => {
-        for (const set of live)
-          for (const subscriber of set) if (broken.has(subscriber)) throw new Error('writer bug (fake)');
-        return writeEachSink(frame, live, short);
-      };
-      const kit = new BrokerKit({ parts: { writer } });
-      const bad = kit.subscribe({ topics: ['broadcast'] });
-      const good = kit.sink({ topics: ['broad*'] });
-      broken.add(bad.subscriber);
-      kit.publish(event('e1'));
-      expect(received(good)).to.deep.equal(['e1']);
-      expect(received(bad.sink)).to.deep.equal([]);
-      expect(kit.observer.failures.map(([stage]) => stage)).to.deep.equal(['write']);
-    });
-
-    it('still queues the batch for the clients of that group who are behind when its write throws', () => {
-      let throwing = false;
-      const writer: FanOutWriter = (frame, live, short) => {
-        if (throwing) throw new Error('writer bug (fake)');
-        return writeEachSink(frame, live, short);
-      };
-      const kit = new BrokerKit({ parts: { writer } });
-      kit.sink();
-      const behind = kit.sink({ accepts: 0 });
-      kit.publish(event('e1'));
-      throwing = true;
-      kit.publish(event('e2'));
-      behind.drain();
-      expect(received(behind)).to.deep.equal(['e1', 'e2']);
-    });
-
-    it('removes a subscriber whose sink is closed, without closing it again or counting a drop', () => {
-      const kit = new BrokerKit();
-      const gone = kit.sink();
-      const other = kit.sink();
-      gone.close('shutdown');
-      kit.publish(event('e1'), event('e2'));
-      expect(gone.log).to.deep.equal(['close:shutdown']);
-      expect(kit.observer.drops).to.deep.equal([]);
-      expect(received(other)).to.deep.equal(['e1', 'e2']);
-      expect(kit.broker.size).to.equal(1);
-      expect(kit.observer.totalDelivered).to.equal(2);
     });
   });
 
