@@ -77,7 +77,7 @@ export function createContainer(config: Config): Container {
 
 /** The core and the driving side: broker, use-cases, HTTP, the service. */
 function bindCore(c: Container, config: Config): void {
-  c.bind(IdempotencyLedger).toConstantValue(new IdempotencyLedger());
+  c.bind(IdempotencyLedger).toDynamicValue((ctx) => new IdempotencyLedger(nowOf(ctx)));
   c.bind(KeyedPublishes).toConstantValue(new KeyedPublishes());
   c.bind(SweepPool).toDynamicValue((ctx) => createSweepPool(config, ctx));
   c.bind(TOKENS.FanOutWriter).toDynamicValue((ctx) => createWriter(config, ctx));
@@ -91,8 +91,7 @@ function bindCore(c: Container, config: Config): void {
     return new Subscribe(ctx.get(Broker), { ...limits, accepting: () => state.accepting });
   });
   c.bind(AuthenticateSubscriber).toDynamicValue((ctx) => {
-    const clock = ctx.get(TOKENS.Clock);
-    const policy = { verifier: ctx.get(TOKENS.TokenVerifier), anonymous: config.anonymous, now: () => clock.now() };
+    const policy = { verifier: ctx.get(TOKENS.TokenVerifier), anonymous: config.anonymous, now: nowOf(ctx) };
     return new AuthenticateSubscriber(policy);
   });
   c.bind(BroadcastMessage).toDynamicValue((ctx) => createBroadcast(config, ctx));
@@ -104,6 +103,10 @@ function bindCore(c: Container, config: Config): void {
   c.bind(Service).toDynamicValue((ctx) => createService(config, ctx));
 }
 
+const nowOf = (ctx: ResolutionContext): (() => number) => {
+  const clock = ctx.get(TOKENS.Clock);
+  return () => clock.now();
+};
 const servesStreams = (config: Config): boolean => config.role !== 'fetcher';
 const fetchesRates = (config: Config): boolean => config.role !== 'server' && config.rateSource !== 'off';
 
@@ -129,7 +132,6 @@ function createService(config: Config, ctx: ResolutionContext): Service {
 
 function createBroker(config: Config, ctx: ResolutionContext): Broker {
   const metrics = ctx.get(Metrics);
-  const clock = ctx.get(TOKENS.Clock);
   const ledger = ctx.get(IdempotencyLedger);
   const conflate = config.conflateTopics;
   const broker = new Broker(
@@ -138,7 +140,7 @@ function createBroker(config: Config, ctx: ResolutionContext): Broker {
       observer: brokerReport(metrics, ctx.get(TOKENS.Logger)),
       writer: ctx.get(TOKENS.FanOutWriter),
       schedule: ctx.get(TOKENS.FlushScheduler),
-      now: () => clock.now(),
+      now: nowOf(ctx),
       log: createEventLog(config, ctx),
       droppedFromLog: (event) => ledger.wasDropped(event.id),
     },
@@ -248,11 +250,10 @@ function createHttpServer(config: Config, ctx: ResolutionContext): HttpServer {
   const observeRequest: RequestObserver = (method, route, status) =>
     metrics.httpRequests.inc({ method, route, status });
   const onBug = (error: unknown): void => logger.error({ err: error }, 'stream handshake failed');
-  const options = {
-    ...config,
-    directWrites: config.fanOut === 'direct',
-    verifier,
-  };
+  // Only what the routes use: the whole config carries secrets (the AMQP password, the CoinAPI key).
+  const { retryMs, corsOrigins, heartbeatMs, historySize, publishToken, maxBodyBytes } = config;
+  const used = { retryMs, corsOrigins, heartbeatMs, historySize, publishToken, maxBodyBytes, verifier };
+  const options = { ...used, directWrites: config.fanOut === 'direct' };
   const handle = servesStreams(config)
     ? streamHandler({ authenticate: ctx.get(AuthenticateSubscriber), subscribe: ctx.get(Subscribe), options, onBug })
     : undefined;

@@ -2,12 +2,19 @@ import type { StreamEvent } from './stream-event';
 
 /** Of the events published with one key within this time of the first (by publish time), only the first counts. */
 export const IDEMPOTENCY_WINDOW_MS = 10 * 60_000;
+/**
+ * How long (by this replica's clock) a first is remembered after it arrived: twice the window, as publishers'
+ * clocks may disagree. Local time, not publish time: one event stamped far in the future must not make the
+ * ledger forget every key.
+ */
+const REMEMBERED_MS = 2 * IDEMPOTENCY_WINDOW_MS;
 /** Ids of dropped repeats remembered, so a replay from the bus's log drops them too. */
 const MAX_DROPPED = 100_000;
 
 interface First {
   readonly id: string;
   readonly publishedAt: number;
+  readonly arrivedAt: number;
 }
 
 /**
@@ -18,20 +25,20 @@ interface First {
 export class IdempotencyLedger {
   private readonly firsts = new Map<string, First>();
   private readonly dropped = new Set<string>();
-  private newest = 0;
 
-  /**
-   * The id of the first event with `key`, if one was seen within the window of `at`: by default the newest
-   * publish time seen; a publisher passes the time it would publish at (the bus may have been quiet since).
-   */
-  firstId(key: string, at = this.newest): string | undefined {
+  /** @param now this replica's clock, in ms: only when to forget a key, never what is a repeat. */
+  constructor(private readonly now: () => number) {}
+
+  /** The id of the first event with `key`, if its publish time is within the window of `at`. */
+  firstId(key: string, at: number): string | undefined {
     const first = this.firsts.get(key);
     return first !== undefined && at - first.publishedAt < IDEMPOTENCY_WINDOW_MS ? first.id : undefined;
   }
 
   /** Whether an event from the bus is delivered: false for a repeat of a key within the window. */
   admit(event: StreamEvent): boolean {
-    this.newest = Math.max(this.newest, event.publishedAt);
+    const now = this.now();
+    this.prune(now);
     const key = event.idempotencyKey;
     if (key === undefined) return true;
     const first = this.firsts.get(key);
@@ -40,10 +47,9 @@ export class IdempotencyLedger {
       return false;
     }
     if (first === undefined || first.id !== event.id) {
-      this.firsts.delete(key); // re-inserted: the Map stays in order of first publish
-      this.firsts.set(key, { id: event.id, publishedAt: event.publishedAt });
+      this.firsts.delete(key); // re-inserted: the Map stays in order of arrival
+      this.firsts.set(key, { id: event.id, publishedAt: event.publishedAt, arrivedAt: now });
     }
-    this.prune();
     return true;
   }
 
@@ -57,10 +63,9 @@ export class IdempotencyLedger {
     if (this.dropped.size > MAX_DROPPED) this.dropped.delete(this.dropped.values().next().value as string);
   }
 
-  /** Keys far older than the window are forgotten (twice the window: publishers' clocks may disagree). */
-  private prune(): void {
+  private prune(now: number): void {
     for (const [key, first] of this.firsts) {
-      if (this.newest - first.publishedAt < 2 * IDEMPOTENCY_WINDOW_MS) return;
+      if (now - first.arrivedAt < REMEMBERED_MS) return;
       this.firsts.delete(key);
     }
   }

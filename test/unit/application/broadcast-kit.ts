@@ -38,7 +38,7 @@ export class BroadcastKit {
   readonly bus = new RecordingEventBus();
   readonly clock = new FixedClock();
   readonly ids = new SequenceIdGenerator();
-  readonly ledger = new IdempotencyLedger();
+  readonly ledger = new IdempotencyLedger(() => this.clock.now());
   readonly keyed = new KeyedPublishes();
   readonly brokerKit = new BrokerKit();
   readonly fromBus = new FanOutFromBus(this.brokerKit.broker, this.ledger, this.keyed);

@@ -12,7 +12,7 @@ describe('FanOutFromBus', () => {
 
   beforeEach(() => {
     kit = new BrokerKit();
-    ledger = new IdempotencyLedger();
+    ledger = new IdempotencyLedger(() => 0);
     keyed = new KeyedPublishes();
     fromBus = new FanOutFromBus(kit.broker, ledger, keyed);
   });
