@@ -12,7 +12,11 @@ export interface SinkOptions {
   readonly heartbeat: Frame;
   /** FANOUT=direct: the direct fan-out may write to this socket's descriptor. */
   readonly direct: boolean;
+  /** How long a stream ended gracefully may take to leave before its connection is cut (default 5 s). */
+  readonly closeGraceMs?: number;
 }
+
+const CLOSE_GRACE_MS = 5_000;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -89,6 +93,9 @@ export class SseSink implements EventSink, DirectWritable {
     if (!socket.writable) return;
     if (this.options.chunked) socket.end(LAST_CHUNK);
     else socket.end();
+    // A client that stopped reading would hold the connection (and a shutdown waiting for it) forever.
+    const cut = setTimeout(() => socket.destroy(), this.options.closeGraceMs ?? CLOSE_GRACE_MS).unref();
+    socket.once('close', () => clearTimeout(cut));
   }
 }
 

@@ -127,6 +127,15 @@ describe('SseSink', () => {
     expect(sink.write(frame)).to.equal('closed');
   });
 
+  it('cuts a stream ended on shutdown whose client does not read it within the grace', async () => {
+    const { server, peer } = await pair();
+    peer.pause();
+    const sink = new SseSink(server, { ...CHUNKED, closeGraceMs: 50 });
+    while (sink.queuedBytes() === 0) sink.write(big());
+    sink.close('shutdown');
+    await eventually(() => server.destroyed, 'the connection cut after the grace');
+  });
+
   for (const reason of ['slow', 'stalled', 'memory'] as const) {
     it(`drops the connection at once when closed as ${reason}`, async () => {
       const { server, peer } = await pair();
