@@ -185,10 +185,8 @@ function createSweepPool(config: Config, ctx: ResolutionContext): SweepPool {
 function createBus(config: Config, ctx: ResolutionContext): EventBus {
   const logger = ctx.get(TOKENS.Logger);
   if (config.amqpUrl === undefined) return new InMemoryEventBus(logger);
-  // Room for the largest broadcast a client may send (its data is the body's message, carried as it is).
-  const maxMessageBytes = Math.max(1_048_576, config.maxBodyBytes + 1_024);
   const stream = streamOptionsOf(config, IDEMPOTENCY_WINDOW_MS);
-  const options = { url: config.amqpUrl, exchange: config.amqpExchange, maxMessageBytes, stream };
+  const options = { url: config.amqpUrl, exchange: config.amqpExchange, stream };
   return new AmqpEventBus(options, logger, ctx.get(Metrics));
 }
 

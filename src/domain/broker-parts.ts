@@ -18,13 +18,18 @@ export interface Framer {
 /** Decides when queued events are fanned out: at once, or a little later so a burst shares one write per client. */
 export type FlushScheduler = (flush: () => void) => void;
 
+export type FailureStage = 'encode' | 'write' | 'timer';
+
 /** What the Broker reports, so adapters can count and log it: per event or per batch, never per client. */
 export interface BrokerObserver {
   fannedOut(events: number): void;
   delivered(events: number): void;
   dropped(reason: CloseReason): void;
-  /** A bug while encoding or writing one event (or writing to one client): that alone is lost. */
-  failed(stage: 'encode' | 'write', error: unknown): void;
+  /**
+   * A bug while encoding or writing one event (or writing to one client): that alone is lost; or in a timer's
+   * step (a keep-alive, an expiry, a catch-up), which goes on at the next tick.
+   */
+  failed(stage: FailureStage, error: unknown): void;
 }
 
 export interface BrokerParts {

@@ -101,19 +101,30 @@ export class Broker {
   /** Lets every live sink show it is alive (a heartbeat on streams that sent nothing lately). */
   keepAlive(): void {
     for (const group of this.groups.all()) {
-      for (const subscriber of group.live) this.settleLive(subscriber, subscriber.sink.keepAlive());
+      for (const subscriber of group.live) this.guarded(() => this.settleLive(subscriber, subscriber.sink.keepAlive()));
       // One behind that has nothing to write (its replay waits on the bus's log) must not look dead either.
       for (const subscriber of group.behind) {
-        if (this.catchUp.idle(subscriber) && subscriber.sink.keepAlive() === 'closed')
-          this.remove(subscriber, undefined);
+        this.guarded(() => {
+          if (this.catchUp.idle(subscriber) && subscriber.sink.keepAlive() === 'closed')
+            this.remove(subscriber, undefined);
+        });
       }
     }
   }
 
   /** Once a second or so: token expiries, and the progress of clients that are behind. */
   tick(): void {
-    this.expire(this.parts.now());
-    this.catchUp.tick();
+    this.guarded(() => this.expire(this.parts.now()));
+    this.guarded(() => this.catchUp.tick());
+  }
+
+  /** Timers call in here: a bug in one step is reported, and neither escapes the timer nor stops the others. */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.parts.observer.failed('timer', error);
+    }
   }
 
   /** Events were lost on the bus before this replica could read them: every stream is told. */

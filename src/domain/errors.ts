@@ -7,6 +7,7 @@ export type DomainError =
   | { readonly code: 'unauthenticated'; readonly message: string }
   | { readonly code: 'forbidden'; readonly message: string }
   | { readonly code: 'bus-unavailable'; readonly message: string; readonly retryAfterSeconds: number }
+  | { readonly code: 'too-large'; readonly message: string }
   | { readonly code: 'unavailable'; readonly reason: UnavailableReason; readonly message: string };
 
 export const invalidInput = (message: string): DomainError => ({ code: 'invalid-input', message });

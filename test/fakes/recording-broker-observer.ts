@@ -1,4 +1,4 @@
-import type { BrokerObserver } from '../../src/domain/broker-parts';
+import type { BrokerObserver, FailureStage } from '../../src/domain/broker-parts';
 import type { CloseReason } from '../../src/domain/subscription';
 
 /** A BrokerObserver that records every report, in the order the Broker made them. */
@@ -7,7 +7,7 @@ export class RecordingBrokerObserver implements BrokerObserver {
   /** The `events` argument of each `delivered` call. */
   readonly deliveries: number[] = [];
   readonly drops: CloseReason[] = [];
-  readonly failures: ['encode' | 'write', unknown][] = [];
+  readonly failures: [FailureStage, unknown][] = [];
 
   get totalDelivered(): number {
     return this.deliveries.reduce((a, b) => a + b, 0);
@@ -25,7 +25,7 @@ export class RecordingBrokerObserver implements BrokerObserver {
     this.drops.push(reason);
   }
 
-  failed(stage: 'encode' | 'write', error: unknown): void {
+  failed(stage: FailureStage, error: unknown): void {
     this.failures.push([stage, error]);
   }
 }

@@ -1,5 +1,5 @@
 import type { BusListener } from '../../src/application/ports/bus-listener.port';
-import type { BusUnavailable } from '../../src/application/ports/event-publisher.port';
+import type { PublishFailure } from '../../src/application/ports/event-publisher.port';
 import { READY, type Readiness } from '../../src/application/ports/readiness';
 import { fail, ok, type Result } from '../../src/domain/result';
 import type { StreamEvent } from '../../src/domain/stream-event';
@@ -8,7 +8,7 @@ import type { EventBus } from '../../src/infrastructure/bus/event-bus';
 /** How the fake answers a publish: accept it, refuse it as the port allows, or break the port's promise. */
 export type BusMode = 'accept' | 'unavailable' | 'reject';
 
-export const BUS_DOWN: BusUnavailable = {
+export const BUS_DOWN: PublishFailure = {
   code: 'bus-unavailable',
   message: 'bus is down (fake)',
   retryAfterSeconds: 7,
@@ -25,7 +25,7 @@ export class RecordingEventBus implements EventBus {
   started = 0;
   closed = 0;
 
-  publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
+  publish(event: StreamEvent): Promise<Result<void, PublishFailure>> {
     this.attempts.push(event);
     if (this.mode === 'reject') return Promise.reject(new Error('bus exploded (fake)'));
     if (this.mode === 'unavailable') return Promise.resolve(fail(BUS_DOWN));

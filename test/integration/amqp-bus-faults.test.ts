@@ -89,7 +89,8 @@ describe('AmqpEventBus across broker faults (TCP proxy)', function () {
     const refused = await a.bus.publish(streamEvent());
     expect(refused.ok).to.equal(false);
     if (!refused.ok) expect(refused.error).to.include({ code: 'bus-unavailable' });
-    if (!refused.ok) expect(refused.error.retryAfterSeconds).to.be.within(1, 30);
+    if (!refused.ok && refused.error.code === 'bus-unavailable')
+      expect(refused.error.retryAfterSeconds).to.be.within(1, 30);
     const missed = streamEvent();
     expect((await witness.bus.publish(missed)).ok).to.equal(true);
 

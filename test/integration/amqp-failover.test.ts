@@ -89,7 +89,8 @@ describe('AmqpEventBus with several nodes in AMQP_URL (TCP proxies)', function (
     const refused = await publisher.bus.publish(ulidEvent('while failing over'));
     expect(refused.ok).to.equal(false);
     if (!refused.ok) expect(refused.error).to.include({ code: 'bus-unavailable' });
-    if (!refused.ok) expect(refused.error.retryAfterSeconds).to.be.within(1, 2); // the next attempt, 1-2 s away
+    if (!refused.ok && refused.error.code === 'bus-unavailable')
+      expect(refused.error.retryAfterSeconds).to.be.within(1, 2); // the next attempt, 1-2 s away
 
     await eventually(() => publisher.bus.readiness().ready, 'failed over', 15_000);
     const event = ulidEvent('after');

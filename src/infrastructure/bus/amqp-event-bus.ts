@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BusListener } from '../../application/ports/bus-listener.port';
-import type { BusUnavailable } from '../../application/ports/event-publisher.port';
+import type { PublishFailure } from '../../application/ports/event-publisher.port';
 import { READY, type Readiness } from '../../application/ports/readiness';
 import { fail, ok, type Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
@@ -93,12 +93,18 @@ export class AmqpEventBus implements EventBus {
     return this.stream?.replay;
   }
 
-  async publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
+  async publish(event: StreamEvent): Promise<Result<void, PublishFailure>> {
     const session = this.reconnector?.session;
     // The reason stays out of the answer: it names the broker's host, which is /readyz's business only.
     if (session === undefined) return this.unavailable('RabbitMQ is not connected');
+    const message = encodeEnvelope(event);
+    if (message.content.length > this.options.maxMessageBytes) {
+      // Every replica would drop it as over the limit: refused here, so nothing is acknowledged and lost.
+      const limit = this.options.maxMessageBytes;
+      return fail({ code: 'too-large', message: `the message is over the bus's limit of ${limit} bytes` });
+    }
     try {
-      const failure = await session.publish(encodeEnvelope(event));
+      const failure = await session.publish(message);
       return failure === undefined ? ok(undefined) : this.unavailable(failure);
     } catch (error) {
       this.logger.error({ err: error, eventId: event.id }, 'publishing to RabbitMQ failed unexpectedly');
@@ -163,7 +169,7 @@ export class AmqpEventBus implements EventBus {
     return this.reconnector?.reason ?? 'not started';
   }
 
-  private unavailable(message: string): { readonly ok: false; readonly error: BusUnavailable } {
+  private unavailable(message: string): { readonly ok: false; readonly error: PublishFailure } {
     const retryAfterSeconds = this.reconnector?.retryAfterSeconds() ?? 1;
     return fail({ code: 'bus-unavailable', message, retryAfterSeconds });
   }

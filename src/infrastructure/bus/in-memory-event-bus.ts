@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BusListener } from '../../application/ports/bus-listener.port';
-import type { BusUnavailable } from '../../application/ports/event-publisher.port';
+import type { PublishFailure } from '../../application/ports/event-publisher.port';
 import { READY, type Readiness } from '../../application/ports/readiness';
 import { ok, type Result } from '../../domain/result';
 import type { StreamEvent } from '../../domain/stream-event';
@@ -15,7 +15,7 @@ export class InMemoryEventBus implements EventBus {
 
   constructor(private readonly logger: Logger) {}
 
-  publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
+  publish(event: StreamEvent): Promise<Result<void, PublishFailure>> {
     for (const listener of this.listeners) {
       try {
         listener.event(event);

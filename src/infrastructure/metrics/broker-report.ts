@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BrokerObserver } from '../../domain/broker-parts';
+import type { BrokerObserver, FailureStage } from '../../domain/broker-parts';
 import type { CloseReason } from '../../domain/subscription';
 import type { Metrics } from './metrics';
 
@@ -9,9 +9,11 @@ export function brokerReport(metrics: Metrics, logger: Logger): BrokerObserver {
     fannedOut: (events: number) => metrics.eventsFannedOut.inc(events),
     delivered: (events: number) => metrics.eventsDelivered.inc(events),
     dropped: (reason: CloseReason) => metrics.clientsDropped.inc({ reason }),
-    failed: (stage: 'encode' | 'write', error: unknown) => {
+    failed: (stage: FailureStage, error: unknown) => {
       metrics.fanOutFailures.inc({ stage });
-      logger.error({ err: error, stage }, 'an event could not be fanned out: a bug; the others go on');
+      if (stage === 'timer')
+        logger.error({ err: error, stage }, 'a timed step of the fan-out failed: a bug; it goes on');
+      else logger.error({ err: error, stage }, 'an event could not be fanned out: a bug; the others go on');
     },
   };
 }

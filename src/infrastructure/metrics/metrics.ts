@@ -93,7 +93,7 @@ export class Metrics {
   });
   readonly fanOutFailures = new Counter({
     name: 'sse_fanout_failures_total',
-    help: 'Events (or writes to one client) lost to a bug while encoding or writing them, by stage',
+    help: 'Bugs in the fan-out, by stage: an event (or a write to one client) lost while encoding or writing it, or a timed step (keep-alive, expiry, catch-up) that failed',
     labelNames: ['stage'] as const,
     registers: [this.registry],
   });

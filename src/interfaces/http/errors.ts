@@ -20,6 +20,7 @@ const STATUS: Readonly<Record<DomainError['code'], number>> = {
   unauthenticated: 401,
   forbidden: 403,
   'bus-unavailable': 503,
+  'too-large': 413,
   unavailable: 503,
 };
 

@@ -5,7 +5,7 @@ import {
 } from '../../../src/application/broadcast-message.use-case';
 import { FanOutFromBus } from '../../../src/application/fan-out-from-bus';
 import { KeyedPublishes } from '../../../src/application/keyed-publishes';
-import type { BusUnavailable, EventPublisher } from '../../../src/application/ports/event-publisher.port';
+import type { PublishFailure, EventPublisher } from '../../../src/application/ports/event-publisher.port';
 import { IdempotencyLedger } from '../../../src/domain/idempotency';
 import { ok, type Result } from '../../../src/domain/result';
 import type { StreamEvent } from '../../../src/domain/stream-event';
@@ -20,9 +20,9 @@ import { BrokerKit } from '../domain/broker-kit';
  */
 export class ManualPublisher implements EventPublisher {
   readonly attempts: StreamEvent[] = [];
-  private readonly answers: ((result: Result<void, BusUnavailable>) => void)[] = [];
+  private readonly answers: ((result: Result<void, PublishFailure>) => void)[] = [];
 
-  publish(event: StreamEvent): Promise<Result<void, BusUnavailable>> {
+  publish(event: StreamEvent): Promise<Result<void, PublishFailure>> {
     this.attempts.push(event);
     return new Promise((resolve) => this.answers.push(resolve));
   }

@@ -63,4 +63,30 @@ describe('Broker', () => {
       expect(kit.observer.totalDelivered).to.equal(2);
     });
   });
+
+  describe('a bug in a timed step', () => {
+    it('is reported, and the keep-alive goes on to the other clients', () => {
+      const kit = new BrokerKit();
+      const broken = kit.sink();
+      broken.keepAlive = () => {
+        throw new Error('keep-alive bug (fake)');
+      };
+      const fine = kit.sink();
+      expect(() => kit.broker.keepAlive()).not.to.throw();
+      expect(fine.keepAlives).to.equal(1);
+      expect(kit.observer.failures.map(([stage]) => stage)).to.deep.equal(['timer']);
+    });
+
+    it('is reported for each step of the tick (expiries, catch-up), and escapes neither', () => {
+      const kit = new BrokerKit({
+        parts: {
+          now: () => {
+            throw new Error('clock bug (fake)');
+          },
+        },
+      });
+      expect(() => kit.broker.tick()).not.to.throw();
+      expect(kit.observer.failures.map(([stage]) => stage)).to.deep.equal(['timer', 'timer']);
+    });
+  });
 });
