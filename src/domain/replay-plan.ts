@@ -6,6 +6,7 @@ import { LogReplay } from './log-replay';
 import { Chain, FramesReplay, HistoryReplay, type ReplaySource } from './replay-source';
 import type { StreamEvent } from './stream-event';
 import type { Frame } from './subscription';
+import { isValidName } from './name';
 
 /** Where a new subscription starts: live, after a Last-Event-ID, with the last N events, or the latest per topic. */
 export type ReplayStart =
@@ -48,7 +49,8 @@ export function planReplay(parts: ReplayParts, audience: Audience, start: Replay
         new FramesReplay([parts.resetFrame(start.id)], 0),
         new HistoryReplay(history, audience, history.oldestSeq, head),
       ];
-      const read = parts.log?.readAfter(start.id);
+      // No event on the bus has an id outside the name rule: there is nothing to look for in the log.
+      const read = isValidName(start.id) ? parts.log?.readAfter(start.id) : undefined;
       if (read === undefined) return gap();
       if (read === 'busy') return 'busy';
       const fallback = (): ReplaySource => new Chain(gap());

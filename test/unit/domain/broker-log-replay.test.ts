@@ -77,6 +77,17 @@ describe('Broker.subscribe with the bus log (stream mode)', () => {
     expect(onlyRead().closes).to.be.greaterThan(0);
   });
 
+  it('answers an id that breaks the name rule with a history-gap reset without reading the log', () => {
+    const sink = kit.sink({ start: { kind: 'after', id: 'not an id' } });
+    expect(log.reads).to.deep.equal([]);
+    expect(received(sink)).to.deep.equal([
+      '!reset {"reason":"history-gap","lastEventId":"not an id"}',
+      'e3',
+      'e4',
+      'e5',
+    ]);
+  });
+
   it('drops the client with replay-failed when the read fails', async () => {
     const sink = kit.sink({ start: { kind: 'after', id: 'e0' } });
     onlyRead().respond({ kind: 'events', events: [event('e1')] });
