@@ -132,6 +132,17 @@ describe('JwksTokenVerifier (JWT_JWKS_URL, served by a local HTTP server)', () =
     expect(codeOf(await verifier.verify(await sign(e)))).to.equal('bad-signature');
   });
 
+  it('logs the URL without its query, which may carry a credential', async () => {
+    jwks = await FakeJwks.start();
+    jwks.keys = [a.jwk];
+    const { origin, pathname } = new URL(jwks.url);
+    const verifier = verifierOf(`${origin}${pathname}?token=query-secret`);
+    await ready(verifier);
+    const fetched = lines.find((l) => l.includes('JWKS fetched'));
+    expect(fetched).to.include(`"url":"${origin}${pathname}"`);
+    expect(lines.join('')).not.to.include('secret');
+  });
+
   it('with the JWKS URL down: not ready, no-key, logged once, no unhandled rejection; ready once it answers', async () => {
     const port = await freePort();
     const verifier = verifierOf(`http://127.0.0.1:${port}/jwks.json`);

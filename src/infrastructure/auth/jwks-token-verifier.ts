@@ -132,7 +132,8 @@ export class JwksTokenVerifier implements TokenVerifier {
   }
 
   private fetched(): void {
-    if (!this.everFetched || this.failures > 0) this.parts.logger.info({ url: this.settings.url }, 'JWKS fetched');
+    if (!this.everFetched || this.failures > 0)
+      this.parts.logger.info({ url: shownUrl(this.settings.url) }, 'JWKS fetched');
     this.everFetched = true;
     this.failures = 0;
     this.schedule(this.settings.refreshMs ?? JWKS_DEFAULTS.refreshMs);
@@ -141,7 +142,7 @@ export class JwksTokenVerifier implements TokenVerifier {
   /** Logged once per run of failures (then at debug), counted each time; the set held so far stays in use. */
   private fetchFailed(error: unknown): void {
     this.problem = fetchProblem(error);
-    const line = { url: this.settings.url, problem: this.problem, keysHeld: this.everFetched };
+    const line = { url: shownUrl(this.settings.url), problem: this.problem, keysHeld: this.everFetched };
     if (this.failures === 0) this.parts.logger.warn(line, 'JWKS fetch failed; retrying');
     else this.parts.logger.debug(line, 'JWKS fetch failed again');
     this.parts.onFetchError?.();
@@ -154,4 +155,10 @@ export class JwksTokenVerifier implements TokenVerifier {
     this.timer = setTimeout(() => this.fetch(), delayMs);
     this.timer.unref();
   }
+}
+
+/** The URL as logged: no user, password or query, which may carry a credential. */
+function shownUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }
