@@ -21,7 +21,8 @@ import { TopicGroups } from './topic-groups';
 export class Broker {
   private readonly groups = new TopicGroups();
   private readonly history: EventHistory;
-  private readonly latest: LatestEvents;
+  /** The newest event per topic, for `latest=1`; none kept with HISTORY_SIZE=0 (no replay of any kind). */
+  private readonly latest: LatestEvents | undefined;
   private readonly catchUp: CatchUp;
   private readonly expiries = new Expiries();
   private queue: StreamEvent[] = [];
@@ -34,7 +35,8 @@ export class Broker {
   ) {
     this.history = new EventHistory(settings.historySize, settings.historyBytes);
     this.conflates = settings.catchUp.conflates;
-    this.latest = new LatestEvents(Math.max(1, Math.floor(settings.historyBytes / 4)));
+    this.latest =
+      settings.historySize > 0 ? new LatestEvents(Math.max(1, Math.floor(settings.historyBytes / 4))) : undefined;
     this.catchUp = new CatchUp(settings.catchUp, {
       caughtUp: (subscriber) => this.caughtUp(subscriber),
       drop: (subscriber, reason) => this.remove(subscriber, reason),
@@ -197,7 +199,7 @@ export class Broker {
       const { id, topic } = event;
       const conflatable = this.conflates?.(topic) === true; // once per event, not per client behind
       const entry = this.history.append((seq) => ({ seq, id, topic, private: event.private, frame, conflatable }));
-      this.latest.put(entry);
+      this.latest?.put(entry);
       return entry;
     } catch (error) {
       this.parts.observer.failed('encode', error);

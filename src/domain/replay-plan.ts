@@ -17,7 +17,8 @@ export type ReplayStart =
 
 export interface ReplayParts {
   readonly history: EventHistory;
-  readonly latest: LatestEvents;
+  /** Undefined with HISTORY_SIZE=0: `latest=1` then replays nothing. */
+  readonly latest: LatestEvents | undefined;
   readonly log: EventLog | undefined;
   /** The `reset` frame telling a client that the id it asked for is not held. */
   readonly resetFrame: (lastEventId: string) => Frame;
@@ -37,7 +38,7 @@ export function planReplay(parts: ReplayParts, audience: Audience, start: Replay
     case 'live':
       return [];
     case 'latest': {
-      const frames = parts.latest.seenBy(audience).map((entry) => entry.frame);
+      const frames = parts.latest?.seenBy(audience).map((entry) => entry.frame) ?? [];
       return frames.length === 0 ? [] : [new FramesReplay(frames, frames.length)];
     }
     case 'rewind':

@@ -57,6 +57,12 @@ describe('Broker.subscribe', () => {
       expect(received(sink)).to.deep.equal([gapReset('e1')]);
     });
 
+    it('sends nothing for latest=1 with HISTORY_SIZE=0 (no replay of any kind)', () => {
+      const kit = withHistory(['broadcast'], 0);
+      const sink = kit.sink({ start: { kind: 'latest' } });
+      expect(received(sink)).to.deep.equal([]);
+    });
+
     it('replays a private event only to a subscriber whose private topics cover it', () => {
       const kit = new BrokerKit();
       kit.publish(event('e1'), event('e2', { topic: 'orders', private: true }), event('e3', { topic: 'orders' }));
