@@ -147,12 +147,12 @@ function createBroker(config: Config, ctx: ResolutionContext): Broker {
     {
       historySize: config.historySize,
       historyBytes: config.historyBytes,
+      conflates: conflate === undefined ? undefined : (topic) => conflate.matches(topic),
       catchUp: {
         clientBufferBytes: config.clientBufferBytes,
         // What all slow clients together may hold: MAX_CLIENTS × CLIENT_BUFFER_BYTES is no bound at all.
         totalBufferBytes: Math.max(256 * 1024 * 1024, 4 * config.clientBufferBytes),
         stallMs: STALL_MS,
-        conflates: conflate === undefined ? undefined : (topic) => conflate.matches(topic),
       },
     },
   );

@@ -47,6 +47,8 @@ export interface BrokerParts {
 export interface BrokerSettings {
   readonly historySize: number;
   readonly historyBytes: number;
+  /** Topics whose waiting events a newer one replaces for a client behind (SLOW_CLIENTS=conflate); undefined: none. */
+  readonly conflates?: ((topic: string) => boolean) | undefined;
   readonly catchUp: CatchUpSettings;
 }
 

@@ -34,7 +34,7 @@ export class Broker {
     settings: BrokerSettings,
   ) {
     this.history = new EventHistory(settings.historySize, settings.historyBytes);
-    this.conflates = settings.catchUp.conflates;
+    this.conflates = settings.conflates;
     this.latest =
       settings.historySize > 0 ? new LatestEvents(Math.max(1, Math.floor(settings.historyBytes / 4))) : undefined;
     this.catchUp = new CatchUp(settings.catchUp, {

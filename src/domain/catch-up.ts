@@ -11,15 +11,13 @@ export interface CatchUpSettings {
   readonly totalBufferBytes: number;
   /** A client that takes no byte for this long is dropped, whatever it is waiting for. */
   readonly stallMs: number;
-  /** Topics whose waiting events a newer one replaces (SLOW_CLIENTS=conflate); undefined: none. */
-  readonly conflates: ((topic: string) => boolean) | undefined;
 }
 
-/** An event pushed to a client behind; whether it may be conflated is decided once per event when known. */
+/** An event pushed to a client behind; whether a newer one of its topic may replace it is decided once per event. */
 export interface PushedEvent {
   readonly topic: string;
   readonly id: string;
-  readonly conflatable?: boolean;
+  readonly conflatable: boolean;
 }
 
 /** What CatchUp asks of the Broker. */
@@ -78,8 +76,7 @@ export class CatchUp {
   push(subscriber: Subscriber, frame: Frame, event?: PushedEvent): void {
     const backlog = subscriber.backlog;
     if (backlog === undefined) return;
-    const conflates = event !== undefined && (event.conflatable ?? this.settings.conflates?.(event.topic) === true);
-    const pushed = backlog.push(frame, conflates ? event.topic : undefined, event?.id);
+    const pushed = backlog.push(frame, event?.conflatable === true ? event.topic : undefined, event?.id);
     if (pushed !== 'queued') {
       // The event the client already had has come: what follows is new to it. Resumed after this fan-out.
       if (pushed === 'reached' && backlog.waiting === 'skip') queueMicrotask(() => this.resume(subscriber));

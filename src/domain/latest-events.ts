@@ -1,11 +1,9 @@
 import type { Audience } from './audience';
 import type { Entry } from './entry';
+import { visibilityKey } from './topic';
 
 /** Topics whose newest event `latest` keeps, most recently updated first to stay. */
 export const LATEST_TOPICS = 10_000;
-
-/** A topic's public and private events are kept apart: a private one must not hide the public one before it. */
-const keyOf = (entry: Entry): string => (entry.private ? `!${entry.topic}` : entry.topic);
 
 /**
  * The newest entry of each of the most recently updated topics, kept even when the history has moved on, so
@@ -26,7 +24,7 @@ export class LatestEvents {
   }
 
   put(entry: Entry): void {
-    const key = keyOf(entry);
+    const key = visibilityKey(entry.topic, entry.private); // a private event must not hide the public one
     const old = this.byTopic.get(key);
     if (old !== undefined) {
       this.byTopic.delete(key); // re-inserted below, so Map order stays least recently updated first

@@ -1,9 +1,8 @@
 import type { Group, Subscriber } from './subscriber';
+import { ofVisibilityKey, visibilityKey } from './topic';
 
 /** Topics whose matching groups are remembered; past it the one cached longest ago goes. */
 const MAX_CACHED_TOPICS = 4096;
-
-const cacheKey = (topic: string, isPrivate: boolean): string => (isPrivate ? `!${topic}` : topic);
 
 /**
  * The subscription index: subscribers grouped by audience, and a cache from a topic (public or private) to
@@ -26,7 +25,8 @@ export class TopicGroups {
       group = { audience: subscriber.audience, live: new Set(), behind: new Set() };
       this.groups.set(group.audience.key, group);
       for (const [key, found] of this.cache) {
-        if (group.audience.sees(key.startsWith('!') ? key.slice(1) : key, key.startsWith('!'))) found.add(group);
+        const { topic, isPrivate } = ofVisibilityKey(key);
+        if (group.audience.sees(topic, isPrivate)) found.add(group);
       }
     }
     subscriber.group = group;
@@ -49,7 +49,7 @@ export class TopicGroups {
 
   /** The groups that see an event of `topic`. */
   matching(topic: string, isPrivate: boolean): ReadonlySet<Group> {
-    const key = cacheKey(topic, isPrivate);
+    const key = visibilityKey(topic, isPrivate);
     let found = this.cache.get(key);
     if (found === undefined) {
       found = new Set([...this.groups.values()].filter((g) => g.audience.sees(topic, isPrivate)));

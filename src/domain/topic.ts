@@ -40,3 +40,13 @@ export function filterMatches(filter: TopicFilter, topic: string): boolean {
 
 export const filterText = (filter: TopicFilter): string =>
   filter.kind === 'all' ? '*' : filter.kind === 'exact' ? filter.topic : `${filter.prefix}*`;
+
+/**
+ * One key for a topic and whether its events are private (`!` cannot start a topic): a topic's public and
+ * private events are kept apart wherever they are indexed by topic.
+ */
+export const visibilityKey = (topic: string, isPrivate: boolean): string => (isPrivate ? `!${topic}` : topic);
+
+/** The topic and privacy a visibilityKey stands for. */
+export const ofVisibilityKey = (key: string): { readonly topic: string; readonly isPrivate: boolean } =>
+  key.startsWith('!') ? { topic: key.slice(1), isPrivate: true } : { topic: key, isPrivate: false };

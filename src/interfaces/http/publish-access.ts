@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import type { TokenVerifier } from '../../application/ports/token-verifier.port';
 import type { Grant } from '../../domain/grant';
+import { bearerOf } from './auth/bearer';
 
 /** How publishers prove who they are: PUBLISH_TOKEN, JWTs, or neither (loopback only). */
 export interface PublishPolicy {
@@ -54,8 +55,7 @@ export async function checkPublishAccess(
     if (local) return { allowed: true };
     return { allowed: false, status: 403, message: 'broadcast is open to local clients only; set PUBLISH_TOKEN' };
   }
-  // Everything after the scheme is the token, so a configured token may hold spaces.
-  const bearer = /^Bearer +(.+)$/i.exec(headers.authorization ?? '')?.[1];
+  const bearer = bearerOf(headers.authorization);
   if (bearer === undefined) return { allowed: false, status: 401, message: 'missing bearer token' };
   if (publishToken !== undefined && timingSafeEqual(digest(bearer), digest(publishToken))) return { allowed: true };
   if (verifier === undefined) return { allowed: false, status: 401, message: 'invalid bearer token' };

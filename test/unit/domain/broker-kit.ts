@@ -52,7 +52,6 @@ export const SETTINGS: BrokerSettings = {
     clientBufferBytes: 1 << 20,
     totalBufferBytes: 1 << 30,
     stallMs: 60_000,
-    conflates: undefined,
   },
 };
 

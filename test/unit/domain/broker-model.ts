@@ -87,6 +87,7 @@ export class BrokerModel {
   }
 
   private keepLatest(held: Held): void {
+    if (this.historySize === 0) return; // HISTORY_SIZE=0: no replay of any kind, latest=1 included
     const key = `${held.event.private ? '!' : ''}${held.event.topic}`;
     const old = this.latest.get(key);
     if (old !== undefined) this.latestBytes -= old.bytes;

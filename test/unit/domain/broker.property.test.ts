@@ -102,7 +102,7 @@ function run(config: Settings, commands: readonly Command[]): void {
   const { historySize, historyBytes, clientBufferBytes, totalBufferBytes } = config;
   const kit = new BrokerKit({
     manualFlush: true,
-    settings: { historySize, historyBytes, catchUp: { clientBufferBytes, totalBufferBytes, conflates } },
+    settings: { historySize, historyBytes, conflates, catchUp: { clientBufferBytes, totalBufferBytes } },
   });
   const model = new BrokerModel(historySize, historyBytes);
   const published: StreamEvent[] = [];

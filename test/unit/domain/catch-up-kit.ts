@@ -24,7 +24,6 @@ export const CATCH_UP: CatchUpSettings = {
   clientBufferBytes: 1 << 20,
   totalBufferBytes: 1 << 30,
   stallMs: 60_000,
-  conflates: undefined,
 };
 
 /** A CatchUp whose hooks record what it asks, and act on it the way the Broker does. */

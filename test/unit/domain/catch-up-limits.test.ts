@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import type { PushedEvent } from '../../../src/domain/catch-up';
 import { FramesReplay } from '../../../src/domain/replay-source';
 import { CatchUpKit, frame, names, ScriptedSource } from './catch-up-kit';
 
 const KIB = 1024;
 const conflates = (topic: string): boolean => topic.startsWith('rates.');
+/** An event as the Broker pushes it, conflatable when its topic is a rate. */
+const pushed = (topic: string, id: string): PushedEvent => ({ topic, id, conflatable: conflates(topic) });
 
 describe('CatchUp limits', () => {
   describe('CLIENT_BUFFER_BYTES', () => {
@@ -55,10 +58,10 @@ describe('CatchUp limits', () => {
 
   describe('conflation', () => {
     it('replaces the waiting event of a conflatable topic with the newer one, at the end, keeping the order', () => {
-      const kit = new CatchUpKit({ conflates });
+      const kit = new CatchUpKit();
       const { sink, subscriber } = kit.fallenBehind(10);
       const push = (name: string, topic: string): void =>
-        kit.catchUp.push(subscriber, frame(name), { topic, id: name });
+        kit.catchUp.push(subscriber, frame(name), pushed(topic, name));
       push('a1', 'rates.A');
       push('n1', 'news');
       push('b1', 'rates.B');
@@ -70,26 +73,25 @@ describe('CatchUp limits', () => {
     });
 
     it('counts only the newest waiting event of a conflatable topic toward the bound', () => {
-      const kit = new CatchUpKit({ clientBufferBytes: 1000, conflates });
+      const kit = new CatchUpKit({ clientBufferBytes: 1000 });
       const { sink, subscriber } = kit.replaying([new ScriptedSource([{ kind: 'wait' }])]);
-      for (let n = 1; n <= 10; n += 1)
-        kit.catchUp.push(subscriber, frame(`a${n}`, 600), { topic: 'rates.A', id: `a${n}` });
+      for (let n = 1; n <= 10; n += 1) kit.catchUp.push(subscriber, frame(`a${n}`, 600), pushed('rates.A', `a${n}`));
       expect(kit.drops).to.deep.equal([]);
-      kit.catchUp.push(subscriber, frame('n1', 300), { topic: 'news', id: 'n1' });
-      kit.catchUp.push(subscriber, frame('n2', 300), { topic: 'news', id: 'n2' });
+      kit.catchUp.push(subscriber, frame('n1', 300), pushed('news', 'n1'));
+      kit.catchUp.push(subscriber, frame('n2', 300), pushed('news', 'n2'));
       expect(kit.dropsOf(subscriber)).to.deep.equal(['slow']);
       expect(sink.rawFrames).to.have.length(0);
     });
 
-    it('replaces nothing without a conflation policy, nor for frames pushed without a topic', () => {
-      const kit = new CatchUpKit({ conflates });
+    it('replaces nothing for events not conflatable, nor for frames pushed without a topic', () => {
+      const kit = new CatchUpKit();
       const { sink, subscriber } = kit.fallenBehind(10);
       kit.catchUp.push(subscriber, frame('c1'));
       kit.catchUp.push(subscriber, frame('c2'));
       const plain = new CatchUpKit();
       const other = plain.fallenBehind(10);
-      plain.catchUp.push(other.subscriber, frame('a1'), { topic: 'rates.A', id: 'a1' });
-      plain.catchUp.push(other.subscriber, frame('a2'), { topic: 'rates.A', id: 'a2' });
+      plain.catchUp.push(other.subscriber, frame('a1'), { topic: 'rates.A', id: 'a1', conflatable: false });
+      plain.catchUp.push(other.subscriber, frame('a2'), { topic: 'rates.A', id: 'a2', conflatable: false });
       sink.drain();
       other.sink.drain();
       expect(names(sink)).to.deep.equal(['live', 'c1', 'c2']);
@@ -97,11 +99,11 @@ describe('CatchUp limits', () => {
     });
 
     it('never replaces replayed events, only those waiting behind the replay', () => {
-      const kit = new CatchUpKit({ conflates });
+      const kit = new CatchUpKit();
       const replay = new ScriptedSource([{ kind: 'wait' }, { kind: 'frames', frames: [frame('a1')], events: 1 }]);
       const { sink, subscriber } = kit.replaying([replay]);
-      kit.catchUp.push(subscriber, frame('a2'), { topic: 'rates.A', id: 'a2' });
-      kit.catchUp.push(subscriber, frame('a3'), { topic: 'rates.A', id: 'a3' });
+      kit.catchUp.push(subscriber, frame('a2'), pushed('rates.A', 'a2'));
+      kit.catchUp.push(subscriber, frame('a3'), pushed('rates.A', 'a3'));
       replay.ready();
       expect(names(sink)).to.deep.equal(['a1', 'a3']);
     });

@@ -1,3 +1,5 @@
+import { bearerOf } from './bearer';
+
 /** Where a subscriber put its token, in the order they are looked at. */
 export type TokenSource = 'header' | 'query' | 'cookie';
 
@@ -24,7 +26,8 @@ export const TOKEN_COOKIE = 'sse_token';
  */
 export function presentedToken(headers: RequestHeaders, target: string): PresentedToken | undefined {
   const authorization = first(headers.authorization);
-  if (authorization !== undefined) return { source: 'header', token: bearerOf(authorization) };
+  // Another scheme presents an empty token: it must fail, not fall through.
+  if (authorization !== undefined) return { source: 'header', token: bearerOf(authorization) ?? '' };
   const [fromQuery, ...more] = queryOf(target).getAll(ACCESS_TOKEN_PARAM);
   // Twice is ambiguous, so neither is taken.
   if (fromQuery !== undefined) return { source: 'query', token: more.length === 0 ? fromQuery : '' };
@@ -34,11 +37,6 @@ export function presentedToken(headers: RequestHeaders, target: string): Present
 
 const first = (value: string | readonly string[] | undefined): string | undefined =>
   typeof value === 'string' ? value : value?.[0];
-
-/** Everything after `Bearer ` (any case); another scheme, or none, presents an empty token. */
-function bearerOf(authorization: string): string {
-  return /^Bearer +(.+)$/i.exec(authorization.trim())?.[1] ?? '';
-}
 
 /** The query as the stream handler reads it (WHATWG parsing, which stops at a `#`). */
 function queryOf(target: string): URLSearchParams {
