@@ -7,7 +7,8 @@ import type { Topic } from '../../domain/topic';
 import type { Decoded } from './amqp-decoded';
 
 const name = z.string().refine(isValidName);
-const envelopeSchema = z.object({
+// Strict: a field v1 never had (`private`, say) drops the message; stripping it would leak a private event.
+const envelopeSchema = z.strictObject({
   v: z.literal(1),
   id: name,
   topic: name,
@@ -31,7 +32,7 @@ export function decodeEnvelopeV1(content: Buffer): Decoded {
     return { ok: false, reason: 'body is not JSON' };
   }
   const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: 'not an envelope of a known version' };
+  if (!parsed.success) return { ok: false, reason: 'not an envelope of a known version, or a field it does not know' };
   const { id, topic, event, data, publishedAt } = parsed.data;
   const eventName = event === undefined ? undefined : parseEventName(event);
   if (eventName?.ok === false) return { ok: false, reason: 'invalid event name' };
