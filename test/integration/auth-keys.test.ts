@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { JWTPayload } from 'jose';
 import { FakeJwks } from '../support/fake-jwks';
+import { freePort } from '../support/free-port';
 import { broadcastWith, publishAs, publisherClaims, readerClaims } from '../support/hub-tokens';
 import { startService, type RunningService } from '../support/in-process-service';
 import { signToken, testKeyPair, type TestKeyPair } from '../support/jwt';
@@ -93,5 +94,20 @@ describe('private topics with asymmetric keys', () => {
       // A stream opened before the rotation lives on: its token was checked when it opened.
       expect(await privateRound(publisher, [rotated!, before])).to.deep.equal([['private'], ['private']]);
     });
+  });
+
+  it('answers /readyz 503 while the JWKS cannot be fetched, and 200 once it can', async () => {
+    const port = await freePort();
+    service = await startService({ jwtJwksUrl: `http://127.0.0.1:${port}/jwks.json` });
+    const down = await readyz(service.url);
+    expect(down.status).to.equal(503);
+    expect(down.json.message).to.match(/key set/);
+    const jwks = await FakeJwks.start(port);
+    try {
+      jwks.keys = [(await testKeyPair('ES256', 'key-a')).jwk];
+      await eventually(async () => (await readyz(service.url)).status === 200, 'the key set to be fetched', 15_000);
+    } finally {
+      await jwks.stop();
+    }
   });
 });

@@ -132,6 +132,7 @@ describe('loadConfig', () => {
     ['RATE_SOURCE', 'rateSource', ['simulated', 'off'], 'one of coinapi, simulated, off'],
     ['LOG_LEVEL', 'logLevel', ['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error'],
     ['AMQP_QUEUE', 'amqpQueue', ['stream', 'exclusive'], 'one of stream, exclusive'],
+    ['FANOUT', 'fanOut', ['direct', 'stream'], 'one of direct, stream'],
   ];
   for (const [name, field, values, rule] of ENUMS) {
     it(`accepts ${name} values ${values.join(', ')}`, () => {

@@ -125,4 +125,26 @@ describe('CoinApiRateSource', () => {
     await time.advance(0);
     expect(source.readiness(), 'once the poll has finished').to.deep.equal({ ready: true });
   });
+
+  it('ends a request at 80 % of the interval, and never later than 10 s', async () => {
+    for (const intervalMs of [1_000, 60_000]) {
+      const time = new ManualTime();
+      const abortedAt: number[] = [];
+      // A server that never answers: only the deadline ends the request.
+      const fetchFake = (_input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+        new Promise((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => (abortedAt.push(time.now()), reject(new Error('aborted')))),
+        );
+      const parts = { logger: pino({ level: 'silent' }), metrics: new Metrics(), clock: time, timer: time };
+      const hanging = new CoinApiRateSource(
+        { url: 'http://coinapi.test', key: 'k', pairs: PAIRS.slice(0, 1), intervalMs },
+        { ...parts, fetch: fetchFake },
+      );
+      const started = time.now();
+      hanging.start(() => Promise.resolve(true));
+      await time.advance(20_000);
+      await hanging.stop();
+      expect(abortedAt[0]! - started, `interval ${intervalMs} ms`).to.equal(Math.min(10_000, intervalMs * 0.8));
+    }
+  });
 });
