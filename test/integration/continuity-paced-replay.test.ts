@@ -53,12 +53,20 @@ for (const fanOut of FANOUT_MODES) {
     };
 
     /**
-     * Resumes after `history[from]` and publishes a live event each time the client has read `every` more
+     * Resumes after `history[from]` (by Last-Event-ID, or with rewind=N for the events after it) and publishes a live event each time the client has read `every` more
      * events, until the replay is in, then LIVE more; checks that the client got the replay and every live
      * event in order and was never dropped.
      */
-    const resume = async (from: number, every: number, pace?: (client: RawSseClient) => void): Promise<void> => {
-      const client = await clients.subscribe(STREAM, { 'Last-Event-ID': history[from]! });
+    const resume = async (
+      from: number,
+      every: number,
+      pace?: (client: RawSseClient) => void,
+      by: 'Last-Event-ID' | 'rewind' = 'Last-Event-ID',
+    ): Promise<void> => {
+      const client =
+        by === 'rewind'
+          ? await clients.subscribe(`${STREAM}?rewind=${history.length - from - 1}`)
+          : await clients.subscribe(STREAM, { 'Last-Event-ID': history[from]! });
       pace?.(client);
       const replay = history.slice(from + 1);
       const live: string[] = [];
@@ -81,6 +89,10 @@ for (const fanOut of FANOUT_MODES) {
 
     it('goes at the pace of a client that reads at full speed: never dropped, every event in order, then live ones', async () => {
       await resume(0, 1);
+    });
+
+    it('goes at the pace of a client with rewind=4000 too (8 MB, 125 times CLIENT_BUFFER_BYTES)', async () => {
+      await resume(history.length - 4_001, 1, undefined, 'rewind');
     });
 
     it('goes at the pace of a client on a slow link, which is not dropped either', async () => {
