@@ -96,6 +96,15 @@ for (const fanOut of FANOUT_MODES) {
       expect(stalled.closed).to.equal(false);
     });
 
+    it('with SLOW_CLIENTS=conflate, is still disconnected once events of other topics pass CLIENT_BUFFER_BYTES', async () => {
+      service = await startService({ fanOut, conflateTopics: rates.value, clientBufferBytes: BUFFER_BYTES });
+      await scenario();
+      expect(await dropped('slow'), 'the rates alone fit').to.equal(0);
+      // News is not conflated: 16 × 32 KB is twice the bound.
+      for (let n = 0; n < 16; n += 1) await publish({ kind: 'news', n: 100 + n, pad: FILLER_PAD }, 'news');
+      expect(await dropped('slow')).to.equal(1);
+    });
+
     it('with SLOW_CLIENTS=drop, is disconnected once more than CLIENT_BUFFER_BYTES waits for it', async () => {
       service = await startService({ fanOut, clientBufferBytes: BUFFER_BYTES });
       const { stalled } = await scenario();
