@@ -154,7 +154,8 @@ export class Broker {
 
   private flush(): void {
     if (this.queue.length === 0) return;
-    this.expire(this.parts.now()); // no private event after exp, whenever the next tick comes
+    // No private event after exp, whenever the next tick comes (no clock read while no stream has a token).
+    if (this.expiries.size > 0) this.expire(this.parts.now());
     const events = this.queue;
     this.queue = [];
     const batches = new Map<Group, Entry[]>();

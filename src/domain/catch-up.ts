@@ -1,4 +1,5 @@
 import { Backlog } from './backlog';
+import type { Entry } from './entry';
 import { joinFrames } from './frames';
 import type { ReplaySource } from './replay-source';
 import type { Subscriber } from './subscriber';
@@ -14,11 +15,7 @@ export interface CatchUpSettings {
 }
 
 /** An event pushed to a client behind; whether a newer one of its topic may replace it is decided once per event. */
-export interface PushedEvent {
-  readonly topic: string;
-  readonly id: string;
-  readonly conflatable: boolean;
-}
+export type PushedEvent = Pick<Entry, 'topic' | 'id' | 'conflatable'>;
 
 /** What CatchUp asks of the Broker. */
 export interface CatchUpHooks {

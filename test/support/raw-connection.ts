@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import net from 'node:net';
+import { Waiters } from './waiters';
 
 /**
  * A client socket that writes exactly the bytes a test gives it (a request may stop anywhere) and records
@@ -15,7 +16,7 @@ export class RawConnection {
   /** A write that failed because the server had gone (EPIPE, ECONNRESET). */
   writeError: Error | undefined;
 
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   private constructor(readonly socket: net.Socket) {
     socket.on('data', (b: Buffer) => {
@@ -50,24 +51,13 @@ export class RawConnection {
 
   /** Resolves once `predicate` holds (checked on every read and at the end), or rejects after `timeoutMs`. */
   waitFor(predicate: (connection: this) => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-    if (predicate(this)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!predicate(this)) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; read:\n${this.text.slice(0, 600)}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    const failure = (): string =>
+      `timed out after ${timeoutMs} ms waiting for ${what}; read:\n${this.text.slice(0, 600)}`;
+    return this.waiters.until(() => predicate(this), timeoutMs, failure);
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 
   /** Resolves once the socket can take more bytes, or is gone. */

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Waiters } from './waiters';
 
 const RAW_KEPT = 64 * 1024;
 
@@ -31,7 +32,7 @@ export class RawSseClient {
   private pending = Buffer.alloc(0);
   private sseBuffer = '';
   private current: { id?: string; event?: string; data: string[] } = { data: [] };
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
@@ -56,22 +57,9 @@ export class RawSseClient {
 
   /** Resolves once `predicate` holds (checked after every read), or rejects after `timeoutMs`. */
   waitFor(predicate: (client: this) => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-    if (predicate(this)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!predicate(this)) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(
-          new Error(`timed out waiting for ${what}; got ${this.events.length} events, body:\n${this.body.slice(-500)}`),
-        );
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    const failure = (): string =>
+      `timed out waiting for ${what}; got ${this.events.length} events, body:\n${this.body.slice(-500)}`;
+    return this.waiters.until(() => predicate(this), timeoutMs, failure);
   }
 
   waitForEvents(count: number, timeoutMs = 5_000): Promise<void> {
@@ -83,7 +71,7 @@ export class RawSseClient {
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 
   private onData(bytes: Buffer): void {

@@ -11,9 +11,8 @@ export function brokerReport(metrics: Metrics, logger: Logger): BrokerObserver {
     dropped: (reason: CloseReason) => metrics.clientsDropped.inc({ reason }),
     failed: (stage: FailureStage, error: unknown) => {
       metrics.fanOutFailures.inc({ stage });
-      if (stage === 'timer')
-        logger.error({ err: error, stage }, 'a timed step of the fan-out failed: a bug; it goes on');
-      else logger.error({ err: error, stage }, 'an event could not be fanned out: a bug; the others go on');
+      const what = stage === 'timer' ? 'a timed step of the fan-out failed' : 'an event could not be fanned out';
+      logger.error({ err: error, stage }, `${what}: a bug; the others go on`);
     },
   };
 }

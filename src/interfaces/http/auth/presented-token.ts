@@ -1,7 +1,7 @@
 import { bearerOf } from './bearer';
 
 /** Where a subscriber put its token, in the order they are looked at. */
-export type TokenSource = 'header' | 'query' | 'cookie';
+type TokenSource = 'header' | 'query' | 'cookie';
 
 export interface PresentedToken {
   /** The token to judge; empty when the place was present but held none (`Bearer` alone, `access_token=`). */
@@ -11,10 +11,10 @@ export interface PresentedToken {
 }
 
 /** Request headers as node gives them: lower-case names. */
-export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-export const ACCESS_TOKEN_PARAM = 'access_token';
-export const TOKEN_COOKIE = 'sse_token';
+const ACCESS_TOKEN_PARAM = 'access_token';
+const TOKEN_COOKIE = 'sse_token';
 
 /**
  * The token a stream request presents (SPEC.md, subscriber auth):
