@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RecordingEventSource } from '../support/event-source-client';
 import { HS_SECRET, hsToken, publishAs, publisherClaims, readerClaims } from '../support/hub-tokens';
-import { freshExchange, readyz, ReplicaSet } from '../support/replica-set';
+import { freshExchange, ReplicaSet, untilReady } from '../support/replica-set';
 import { requireRabbitMq } from '../support/require-rabbitmq';
 import type { ServiceProcess } from '../support/service-process';
 import { streamTarget } from '../support/stream-clients';
@@ -25,7 +25,7 @@ describe('private topics across two ROLE=server replicas on RabbitMQ', function 
     // The same key on both; AMQP_QUEUE=exclusive until stream queues are on main (ignored before that).
     const env = { JWT_KEY: HS_SECRET, AMQP_QUEUE: 'exclusive' };
     [a, b] = await Promise.all([set.spawn('server', env), set.spawn('server', env)]);
-    for (const replica of [a, b]) expect((await readyz(replica.url)).status).to.equal(200);
+    await Promise.all([a, b].map((replica) => untilReady(replica.url)));
   });
   // Processes first: a stream the server ends closes at once, one the client aborts lingers in fetch's pool.
   after(async () => {

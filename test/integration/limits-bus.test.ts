@@ -4,7 +4,7 @@ import { encodeEnvelope } from '../../src/infrastructure/bus/amqp-envelope';
 import { RecordingEventSource } from '../support/event-source-client';
 import { testEvent } from '../support/events';
 import { post } from '../support/http';
-import { freshExchange, metricValue, readyz, ReplicaSet } from '../support/replica-set';
+import { freshExchange, metricValue, readyz, ReplicaSet, untilReady } from '../support/replica-set';
 import { RABBITMQ_URL, requireRabbitMq } from '../support/require-rabbitmq';
 import type { ServiceProcess } from '../support/service-process';
 import { eventually } from '../support/wait';
@@ -72,7 +72,7 @@ describe('the bus is untrusted: bad messages straight on the exchange (two repli
 
   before(async () => {
     replicas = await Promise.all([0, 1].map(() => set.spawn('server', { AMQP_QUEUE: 'exclusive' })));
-    for (const replica of replicas) expect((await readyz(replica.url)).status).to.equal(200);
+    await Promise.all(replicas.map((replica) => untilReady(replica.url)));
     clients = replicas.map((r) => new RecordingEventSource(`${r.url}/api/v1/sso/stream`, ['reset', 'heartbeat']));
     await Promise.all(clients.map((c) => c.waitOpen()));
     const opened = await amqp.connect(RABBITMQ_URL);

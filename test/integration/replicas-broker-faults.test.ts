@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { RecordingEventSource } from '../support/event-source-client';
 import { post } from '../support/http';
 import { RawSseClient } from '../support/raw-sse-client';
-import { freshExchange, metricValue, readyz, ReplicaSet } from '../support/replica-set';
+import { freshExchange, metricValue, readyz, ReplicaSet, untilReady } from '../support/replica-set';
 import { rabbitMqAddress, rabbitMqUrlVia, requireRabbitMq } from '../support/require-rabbitmq';
 import type { ServiceProcess } from '../support/service-process';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -34,7 +34,7 @@ describe('replicas across a RabbitMQ outage (a TCP proxy per process)', function
   before(async () => {
     fetcher = await spawnBehindProxy('fetcher', { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '200' });
     replicas = await Promise.all([spawnBehindProxy('server'), spawnBehindProxy('server')]);
-    for (const proc of [fetcher, ...replicas]) expect((await readyz(proc.url)).status).to.equal(200);
+    await Promise.all([fetcher, ...replicas].map((proc) => untilReady(proc.url)));
     for (const replica of replicas) {
       raws.push(await RawSseClient.connect(replica.port, STREAM));
       sources.push(new RecordingEventSource(`${replica.url}${STREAM}`));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RecordingEventSource, type Received } from '../support/event-source-client';
 import { post } from '../support/http';
-import { freshExchange, readyz, ReplicaSet } from '../support/replica-set';
+import { freshExchange, ReplicaSet, untilReady } from '../support/replica-set';
 import { requireRabbitMq } from '../support/require-rabbitmq';
 import type { ServiceProcess } from '../support/service-process';
 
@@ -27,7 +27,7 @@ describe('replicas: two ROLE=server processes and one ROLE=fetcher on RabbitMQ',
   before(async () => {
     await set.spawn('fetcher', { RATE_SOURCE: 'simulated', RATE_INTERVAL_MS: '200' });
     replicas = await Promise.all([set.spawn('server'), set.spawn('server')]);
-    for (const replica of replicas) expect((await readyz(replica.url)).status).to.equal(200);
+    await Promise.all(replicas.map((replica) => untilReady(replica.url)));
     clients = replicas.map((r) => Array.from({ length: K }, () => new RecordingEventSource(`${r.url}${STREAM}`)));
     await Promise.all(everyClient().map((c) => c.waitOpen()));
   });

@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import { RABBITMQ_URL } from './require-rabbitmq';
 import { spawnService, type ServiceProcess } from './service-process';
+import { eventually } from './wait';
 
 /** A fresh exchange name, so runs never share (or inherit) a topology. */
 export const freshExchange = (label: string): string => `test-${label}-${process.pid}-${Date.now()}`;
@@ -9,6 +10,23 @@ export const freshExchange = (label: string): string => `test-${label}-${process
 export async function readyz(url: string): Promise<{ status: number; json: { message?: string } }> {
   const response = await fetch(`${url}/readyz`);
   return { status: response.status, json: (await response.json()) as { message?: string } };
+}
+
+/**
+ * Waits until `/readyz` of `url` answers 200: a replica in stream mode is unready while it loads the
+ * stream's history, which on a busy machine outlasts its "listening" line. The timeout names the last reason.
+ */
+export async function untilReady(url: string, timeoutMs = 10_000): Promise<void> {
+  let last = 'no answer yet';
+  await eventually(
+    async () => {
+      const answer = await readyz(url);
+      last = `${answer.status} ${answer.json.message ?? ''}`;
+      return answer.status === 200;
+    },
+    () => `${url}/readyz to answer 200 (last: ${last})`,
+    timeoutMs,
+  );
 }
 
 /** The value of an unlabelled Prometheus series in `/metrics`, or undefined if absent. */
