@@ -22,13 +22,13 @@ const TOKEN_COOKIE = 'sse_token';
  * the `sse_token` cookie. The first place present is the one judged, even when
  * what it holds is empty or garbled (another scheme, the parameter twice): a
  * bad credential must fail, not fall through to the next one or to anonymous.
- * `target` is the request target (path and query) as received.
+ * `query` is the request's query, parsed once by the stream handler.
  */
-export function presentedToken(headers: RequestHeaders, target: string): PresentedToken | undefined {
+export function presentedToken(headers: RequestHeaders, query: URLSearchParams): PresentedToken | undefined {
   const authorization = first(headers.authorization);
   // Another scheme presents an empty token: it must fail, not fall through.
   if (authorization !== undefined) return { source: 'header', token: bearerOf(authorization) ?? '' };
-  const [fromQuery, ...more] = queryOf(target).getAll(ACCESS_TOKEN_PARAM);
+  const [fromQuery, ...more] = query.getAll(ACCESS_TOKEN_PARAM);
   // Twice is ambiguous, so neither is taken.
   if (fromQuery !== undefined) return { source: 'query', token: more.length === 0 ? fromQuery : '' };
   const cookie = cookieOf(headers.cookie, TOKEN_COOKIE);
@@ -37,14 +37,6 @@ export function presentedToken(headers: RequestHeaders, target: string): Present
 
 const first = (value: string | readonly string[] | undefined): string | undefined =>
   typeof value === 'string' ? value : value?.[0];
-
-/** The query as the stream handler reads it (WHATWG parsing, which stops at a `#`). */
-function queryOf(target: string): URLSearchParams {
-  const start = target.indexOf('?');
-  if (start < 0) return new URLSearchParams();
-  const end = target.indexOf('#', start);
-  return new URLSearchParams(target.slice(start + 1, end < 0 ? undefined : end));
-}
 
 /**
  * The first cookie named `name` (browsers send the one with the longest path

@@ -50,7 +50,7 @@ export function streamHandler(deps: StreamDeps): StreamHandler {
     }
     markStream(req.socket);
     const query = new URL(req.url ?? '/', 'http://stream').searchParams;
-    const grant = await deps.authenticate.execute(presentedToken(req.headers, req.url ?? '')?.token);
+    const grant = await deps.authenticate.execute(presentedToken(req.headers, query)?.token);
     if (req.socket.destroyed) return 499;
     if (!grant.ok) return answer(res, grant.error);
     const heartbeat = query.get('heartbeat') ?? 'comment';

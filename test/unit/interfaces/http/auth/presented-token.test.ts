@@ -1,7 +1,11 @@
 import { expect } from 'chai';
-import { presentedToken } from '../../../../../src/interfaces/http/auth/presented-token';
+import { presentedToken as fromQuery } from '../../../../../src/interfaces/http/auth/presented-token';
 
 const STREAM = '/api/v1/sso/stream';
+
+/** With the query parsed from a request target as the stream handler parses it. */
+const presentedToken = (headers: Parameters<typeof fromQuery>[0], target: string): ReturnType<typeof fromQuery> =>
+  fromQuery(headers, new URL(target, 'http://stream').searchParams);
 
 describe('presentedToken', () => {
   it('finds none when no place holds a token', () => {
