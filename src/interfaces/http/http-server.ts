@@ -9,7 +9,7 @@ export const REQUEST_DEADLINE_MS = 15_000;
 
 export interface HttpServerOptions {
   /** Headers and body must have arrived within this; REQUEST_DEADLINE_MS unless a test needs a shorter one. */
-  readonly requestDeadlineMs?: number;
+  readonly requestDeadlineMs: number;
 }
 
 /** What Node's parser errors mean to the client, for connections that are not streams. */
@@ -28,11 +28,11 @@ export class HttpServer {
     app: Koa,
     private readonly host: string,
     private readonly port: number,
-    fastPath: FastPath = () => false,
-    options: HttpServerOptions = {},
+    fastPath: FastPath | undefined,
+    options: HttpServerOptions,
   ) {
     const handle = app.callback();
-    const deadline = (this.requestDeadlineMs = options.requestDeadlineMs ?? REQUEST_DEADLINE_MS);
+    const deadline = (this.requestDeadlineMs = options.requestDeadlineMs);
     this.server = createServer(
       {
         noDelay: true,
@@ -46,7 +46,7 @@ export class HttpServer {
         // A request behind a stream on its connection would never be answered: it is not even looked at.
         if (isStreamSocket(req.socket)) return;
         // Koa's handler settles its own errors (the app's error guard and 'error' event).
-        if (!fastPath(req, res)) void handle(req, res);
+        if (fastPath?.(req, res) !== true) void handle(req, res);
       },
     );
     this.server.on('clientError', onClientError);
