@@ -104,7 +104,8 @@ describe('CoinApiRateSource against a CoinAPI that misbehaves', () => {
     const stopCollecting = collectGarbageMeanwhile();
     try {
       fake.script = () => answer;
-      await eventually(async () => (await metric(series)) >= before + 2, `${series} to count two more`);
+      // Generous: each try streams megabytes through the fake while the garbage collector runs.
+      await eventually(async () => (await metric(series)) >= before + 2, `${series} to count two more`, 15_000);
     } finally {
       stopCollecting();
     }
