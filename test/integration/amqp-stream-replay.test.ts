@@ -154,7 +154,7 @@ describe('StreamReplay', function () {
     const entries = await fixture.streamEntries();
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, target: -1 });
-    cursor.advance(entries.at(-1)!.offset);
+    cursor.advance(entries.at(-1)!.offset, Buffer.alloc(0));
     const opened: Channel[] = [];
     const closed: Channel[] = [];
     const replay = new StreamReplay({

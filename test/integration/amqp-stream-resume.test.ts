@@ -117,6 +117,53 @@ describe('AmqpEventBus stream resume (TCP proxy)', function () {
     expect(await counter(consumer.metrics.streamGaps)).to.equal(1);
   });
 
+  it('resumes without a gap where the offset after the last event starts a segment (it holds no event)', async () => {
+    // Segments smaller than one message: each event opens a segment, whose first offset the broker keeps.
+    const oneEach = { 'x-queue-type': 'stream', 'x-stream-max-segment-size-bytes': 2_000 };
+    await fixture.channel.assertQueue(fixture.stream, { durable: true, arguments: oneEach });
+    const big = (label: string): StreamEvent => ulidEvent(`${label} ${'x'.repeat(2_500)}`);
+    const consumer = throughProxy();
+    await consumer.bus.start();
+    await eventually(() => consumer.bus.readiness().ready, 'ready');
+    const before = big('before');
+    await fixture.publish([before]);
+    await eventually(() => consumer.heard.includes(before.id), 'the event before the cut');
+
+    proxy.cut();
+    await eventually(() => !consumer.bus.readiness().ready, 'the cut noticed');
+    const during = [big('during 1'), big('during 2')];
+    await fixture.publish(during);
+    const offsets = (await fixture.streamEntries()).map((entry) => entry.offset);
+    const last = offsets.at(-3)!;
+    expect(offsets.at(-2), 'an offset without an event follows the last one heard').to.be.above(last + 1);
+    proxy.restore();
+    await eventually(() => consumer.heard.includes(during[1]!.id), 'the events of the cut', 15_000);
+
+    expect(consumer.heard).to.deep.equal([before.id, ...during.map((e) => e.id)]);
+    expect(await counter(consumer.metrics.streamGaps)).to.equal(0);
+  });
+
+  it('starts over, with a gap, when the stream was replaced while cut and grew past where it left off', async () => {
+    const consumer = throughProxy();
+    await consumer.bus.start();
+    await eventually(() => consumer.bus.readiness().ready, 'ready');
+    const first = ulidEvent('first stream');
+    await fixture.publish([first]);
+    await eventually(() => consumer.heard.length === 1, 'the first event');
+
+    proxy.cut();
+    await eventually(() => !consumer.bus.readiness().ready, 'the cut noticed');
+    await fixture.channel.deleteQueue(fixture.stream);
+    await fixture.channel.assertQueue(fixture.stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    await fixture.channel.bindQueue(fixture.stream, fixture.exchange, '');
+    const replacing = Array.from({ length: 10 }, (_, n) => ulidEvent(`new stream ${n}`));
+    await fixture.publish(replacing);
+    proxy.restore();
+
+    await eventually(() => consumer.heard.includes(replacing.at(-1)!.id), 'the new stream read', 15_000);
+    expect(consumer.heard).to.deep.equal([first.id, 'GAP', ...replacing.map((e) => e.id)]);
+  });
+
   it('starts over, with a gap, when the stream is deleted and declared anew', async () => {
     const consumer = fixture.bus({}, { backoff: { initialMs: 20, maxMs: 200 } });
     await consumer.bus.start();

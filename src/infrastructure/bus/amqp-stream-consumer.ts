@@ -25,15 +25,18 @@ export interface StreamDeliveryContext extends StreamConsumerState {
   readonly channel: Channel;
   /** The broker cancelled the consumer (the stream was deleted). */
   readonly onCancelled: () => void;
+  /** A resume found another message where the last one processed was: attach again from a new plan. */
+  readonly onReplacedHere: () => void;
   /** A delivery without a stream offset: the queue is not a stream. */
   readonly onNotAStream: () => void;
 }
 
 /**
  * The consume callback of stream mode: each delivery is judged against the
- * cursor (a resend at or below the last offset processed is skipped; the
- * first delivery after a resume past the offset asked for is a gap, told to
- * the listeners before the event), handed on, recorded, then acked. On a
+ * cursor (a resend at or below the last offset processed is skipped; after a
+ * resume, a first delivery past it is a gap, told to the listeners before the
+ * event, and other bytes at its offset are a new stream), handed on,
+ * recorded, then acked. On a
  * stream an ack is only credit, so the deliveries of one read from the socket
  * are acked at once, on the next turn of the event loop: one frame (and one
  * settlement on the broker) per burst rather than per message, about a third
@@ -42,6 +45,8 @@ export interface StreamDeliveryContext extends StreamConsumerState {
  */
 export function streamDeliveryHandler(context: StreamDeliveryContext): (message: ConsumeMessage | null) => void {
   let unacked: ConsumeMessage | undefined;
+  // Once this consumer reads a stream other than the cursor's, what it still delivers belongs to no plan.
+  let replaced = false;
   const ackAll = (): void => {
     const last = unacked;
     unacked = undefined;
@@ -49,17 +54,23 @@ export function streamDeliveryHandler(context: StreamDeliveryContext): (message:
   };
   return (message) => {
     if (message === null) return context.onCancelled();
+    if (replaced) return;
     const offset = streamOffsetOf(message);
     if (offset === undefined) {
       // Not a stream: the message is someone else's, put it back.
       settle(context, () => context.channel.nack(message, false, true));
       return context.onNotAStream();
     }
-    const judgement = context.cursor.judge(offset);
+    const judgement = context.cursor.judge(offset, message.content);
+    if (judgement === 'replaced') {
+      replaced = true;
+      context.onReplaced();
+      return context.onReplacedHere();
+    }
     if (judgement !== 'old') {
       if (judgement === 'gap') signalGap(context, offset);
       if (!isProbe(message)) handOn(context, message, offset);
-      if (context.cursor.advance(offset)) context.onCaughtUp();
+      if (context.cursor.advance(offset, message.content)) context.onCaughtUp();
     }
     if (unacked === undefined) setImmediate(ackAll);
     unacked = message;
@@ -86,10 +97,11 @@ function handOn(context: StreamDeliveryContext, message: ConsumeMessage, offset:
 }
 
 function signalGap(context: StreamDeliveryContext, offset: number): void {
-  const asked = (context.cursor.lastOffset ?? -1) + 1;
+  const lastProcessed = context.cursor.lastOffset ?? -1;
   context.metrics.streamGaps.inc();
+  // Not every offset held an event (segments start with one of the broker's own): an upper bound.
   context.logger.warn(
-    { asked, resumedAt: offset, lost: offset - asked },
+    { lastProcessed, resumedAt: offset, lostAtMost: offset - lastProcessed - 1 },
     'events were lost: the stream no longer holds where this replica left off (retention)',
   );
   context.listeners.gap();

@@ -62,12 +62,13 @@ async function attach(
     ...state,
     channel,
     onCancelled: () => lose('the broker cancelled the stream consumer (was the stream deleted?)'),
+    onReplacedHere: () => lose('the stream was deleted and declared anew: reading it from a new start'),
     onNotAStream: () => {
       settings.declaration.refuseNextAttempt();
       lose(`${settings.options.name} delivered a message without a stream offset: it is not a stream`);
     },
   });
-  state.cursor.attached(offset);
+  state.cursor.attached();
   const { consumerTag } = await channel.consume(settings.options.name, onMessage, {
     noAck: false,
     arguments: { 'x-stream-offset': offset },
@@ -79,7 +80,7 @@ async function attach(
  * Where the live consumer attaches. A consumer with a place in the stream
  * probes the tail first (it learns how far it is behind, and whether the
  * stream is still the one it read: one deleted and declared anew restarts
- * the offsets), then resumes after the last message it processed. Without
+ * the offsets), then resumes at the last message it processed. Without
  * one, it plans the warm-up: the earlier of "N events before the tail" and
  * "the first chunk of the last W ms".
  */

@@ -4,8 +4,10 @@ export type Judgement =
   | 'old'
   /** The next message to process. */
   | 'next'
-  /** The first message after a resume, past the offset asked for: what lay between is gone (retention). */
-  | 'gap';
+  /** After a resume, a message past the last one processed came first: that one is gone (retention). */
+  | 'gap'
+  /** After a resume, another message sits at the offset of the last one processed: a new stream. */
+  | 'replaced';
 
 /** Where the warm-up starts and what it must reach. */
 export interface WarmUpPlan {
@@ -21,13 +23,22 @@ export interface WarmUpPlan {
  * malformed), where to attach next, how far the tail was when last probed,
  * and whether the warm-up has caught up. No I/O: the stream topology and
  * consumer drive it.
+ *
+ * A resume attaches at the last message processed, not after it, and checks
+ * that it comes back unchanged: offsets are not all messages (the broker
+ * starts every segment with one of its own), so "the next offset came first"
+ * proves nothing, while "the last message is still there" proves that
+ * retention took nothing after it, and its bytes tell a stream deleted and
+ * declared anew (whose offsets start over) from the one it read.
  */
 export class StreamCursor {
   private last: number | undefined;
+  /** The bytes of the message at `last`, to recognise it when a resume delivers it again. */
+  private lastContent: Buffer | undefined;
   private plan: WarmUpPlan | undefined;
   private tail: number | undefined;
-  /** Offset asked for at the latest resume, until the first new delivery has been checked against it. */
-  private asked: number | undefined;
+  /** Since a resume, until the message at `last` (or one past it) has come back. */
+  private verifying = false;
   private warm = false;
 
   /** The offset of the last message processed, if any. */
@@ -51,9 +62,9 @@ export class StreamCursor {
     return Math.max(0, this.tail - (this.last ?? this.plan.start - 1));
   }
 
-  /** Where to attach now: after the last message processed, else the warm-up start; undefined: plan first. */
+  /** Where to attach now: at the last message processed, else the warm-up start; undefined: plan first. */
   attachOffset(): number | undefined {
-    return this.last === undefined ? this.plan?.start : this.last + 1;
+    return this.last ?? this.plan?.start;
   }
 
   /**
@@ -75,32 +86,40 @@ export class StreamCursor {
     return this.checkWarm();
   }
 
-  /** A consumer was attached at `offset`: a resume is checked against it, a warm-up start is not. */
-  attached(offset: number): void {
+  /** A consumer was attached at `attachOffset()`: a resume is checked, a warm-up start is not. */
+  attached(): void {
     // A warm-up start may lie before the stream's first offset (fewer than N events, or retention): the
-    // broker starts at the first one, and that is no loss. A resume asks for what followed a message seen.
-    this.asked = this.last === undefined ? undefined : offset;
+    // broker starts at the first one, and that is no loss.
+    this.verifying = this.last !== undefined;
   }
 
-  judge(offset: number): Judgement {
-    if (this.last !== undefined && offset <= this.last) return 'old';
-    const asked = this.asked;
-    this.asked = undefined;
-    return asked !== undefined && offset > asked ? 'gap' : 'next';
+  /** How a delivery at `offset` with these bytes stands (the broker may start at its chunk's first message). */
+  judge(offset: number, content: Buffer): Judgement {
+    const last = this.last;
+    if (last === undefined || offset > last) {
+      if (!this.verifying) return 'next';
+      this.verifying = false;
+      return 'gap';
+    }
+    if (offset < last || !this.verifying) return 'old';
+    this.verifying = false;
+    return this.lastContent?.equals(content) === true ? 'old' : 'replaced';
   }
 
-  /** `offset` has been processed; true when this completes the warm-up. */
-  advance(offset: number): boolean {
+  /** The message at `offset` has been processed; true when this completes the warm-up. */
+  advance(offset: number, content: Buffer): boolean {
     this.last = offset;
+    this.lastContent = content;
     return this.checkWarm();
   }
 
   /** The stream was replaced: everything known about it is void. */
   reset(): void {
     this.last = undefined;
+    this.lastContent = undefined;
     this.plan = undefined;
     this.tail = undefined;
-    this.asked = undefined;
+    this.verifying = false;
     this.warm = false;
   }
 
