@@ -50,7 +50,8 @@ for (const fanOut of FANOUT_MODES) {
       await publish('public after exp', false);
       await client.waitFor((c) => c.closed, 5_000, 'the end of the stream');
       expect(closedAt, 'not closed before exp').to.be.at.least(exp * 1000);
-      expect(client.terminated, 'the stream was ended, not cut').to.equal(true);
+      // Cut with a reset, so what still waited for it never leaves after exp (SseSink's tests show the bytes).
+      expect(client.terminated, 'the stream was cut, not ended after what was queued').to.equal(false);
       expect(messagesOf(client)).to.deep.equal(['before exp']);
 
       // A fresh token and the last id: what was published since, nothing twice.
@@ -71,7 +72,6 @@ for (const fanOut of FANOUT_MODES) {
       // stream ended (as fetch does for keep-alive) would lose the next request sent on it.
       const client = await clients.subscribe(STREAM, { Authorization: `Bearer ${await expiringReader(nowS() + 2)}` });
       await client.waitFor((c) => c.closed, 5_000, 'the end of the stream');
-      expect(client.terminated, 'ended at exp').to.equal(true);
       expect(client.headers.connection).to.equal('close');
     });
 

@@ -90,12 +90,27 @@ export class SseSink implements EventSink, DirectWritable {
       socket.destroy();
       return;
     }
+    if (reason === 'expired') {
+      // SPEC.md: nothing reaches the client after exp, not even what waits in the kernel's send buffer.
+      resetOrDestroy(socket);
+      return;
+    }
     if (!socket.writable) return;
     if (this.options.chunked) socket.end(LAST_CHUNK);
     else socket.end();
     // A client that stopped reading would hold the connection (and a shutdown waiting for it) forever.
     const cut = setTimeout(() => socket.destroy(), this.options.closeGraceMs ?? CLOSE_GRACE_MS).unref();
     socket.once('close', () => clearTimeout(cut));
+  }
+}
+
+/** Drops the connection with a TCP reset, so the kernel discards what it still holds for the peer. */
+function resetOrDestroy(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    // Not a TCP handle (TLS, a pipe): there is no reset to send, only a close.
+    socket.destroy();
   }
 }
 

@@ -148,6 +148,30 @@ describe('SseSink', () => {
     });
   }
 
+  it('resets the connection when the token expired: what waits in Node or the kernel never reaches the client', async () => {
+    const { server, peer, received } = await pair();
+    peer.pause();
+    const sink = new SseSink(server, CHUNKED);
+    let written = 0;
+    for (const frame = big(); sink.queuedBytes() === 0; written += frame.length) sink.write(frame);
+    // A graceful end (or a plain destroy) would still deliver all of this: the kernel sends what it was given.
+    const inKernel = written - sink.queuedBytes();
+    const over = new Promise((resolve) => (peer.once('end', resolve), peer.once('error', resolve)));
+    sink.close('expired');
+    expect(server.destroyed).to.equal(true);
+    peer.resume();
+    await over;
+    expect(received().length, "only what sat in the client's own receive buffer").to.be.below(inKernel);
+  });
+
+  it('closes an expired TLS stream too (no TCP reset to send there)', async () => {
+    const { server } = await pair();
+    const tls = new TLSSocket(server, { isServer: true });
+    tls.on('error', () => undefined);
+    new SseSink(tls, CHUNKED).close('expired');
+    expect(tls.destroyed).to.equal(true);
+  });
+
   it('writes frames without chunk framing when chunked is false, and ends without a last chunk', async () => {
     const { server, peer, received } = await pair();
     const sink = new SseSink(server, { ...CHUNKED, chunked: false });
