@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
+import { errors, type JWTVerifyGetKey } from 'jose';
 import type { Clock } from '../../application/ports/clock.port';
 import { READY, type Readiness } from '../../application/ports/readiness';
 import type { TokenError, TokenVerifier } from '../../application/ports/token-verifier.port';
@@ -7,6 +7,7 @@ import { fail, type Result } from '../../domain/result';
 import { backoffDelay, type BackoffPolicy } from '../bus/backoff';
 import type { Logger } from '../logging/logger';
 import { fetchProblem } from './fetch-problem';
+import { fetchKeySet } from './jwks-fetch';
 import { KeySetUnavailable, tokenError } from './token-error-of';
 import { verifyJwt, type JwtChecks } from './verify-jwt';
 
@@ -32,7 +33,7 @@ export interface JwksSettings {
   readonly audience?: string;
   /** How often the held set is refetched in the background, so a removed key stops verifying. */
   readonly refreshMs?: number;
-  /** A token with an unknown `kid` refetches the set at most this often (jose's cooldown). */
+  /** A token with an unknown `kid` refetches the set only this long after the last fetch began, whatever came of it. */
   readonly cooldownMs?: number;
   readonly timeoutMs?: number;
   /** Backoff of the fetches that follow a failed one. */
@@ -54,18 +55,22 @@ export const JWKS_DEFAULTS = {
 } as const;
 
 /**
- * Checks tokens with the keys of a JWKS (JWT_JWKS_URL), fetched with jose's
- * remote key set: cached, refetched when a token names an unknown `kid`
- * (rotation), at most once per cooldown. The set held is kept through JWKS
- * outages and refreshed in the background. Until a set has been fetched once,
- * every token is answered `no-key` without a fetch of its own, and readiness
- * says why.
+ * Checks tokens with the keys of a JWKS (JWT_JWKS_URL), held in memory and
+ * refreshed in the background; a token that names an unknown `kid` (a
+ * rotation) refetches the set, at most once per cooldown counted from the
+ * last fetch begun, failed or not, so that no stream of made-up kids can make
+ * the hub hammer a JWKS that is struggling. Concurrent lookups share one
+ * fetch. The set held is kept through JWKS outages. Until a set has been
+ * fetched once, every token is answered `no-key` without a fetch of its own,
+ * and readiness says why.
  */
 export class JwksTokenVerifier implements TokenVerifier {
-  private readonly keySet: ReturnType<typeof createRemoteJWKSet>;
   private readonly getKey: JWTVerifyGetKey;
   private readonly checks: JwtChecks;
-  private everFetched = false;
+  /** The lookup of the last set fetched; undefined until one has been. */
+  private keySet: JWTVerifyGetKey | undefined;
+  private pending: Promise<void> | undefined;
+  private lastFetchAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
   private problem = 'not fetched yet';
   private running = false;
@@ -75,24 +80,18 @@ export class JwksTokenVerifier implements TokenVerifier {
     private readonly settings: JwksSettings,
     private readonly parts: JwksParts,
   ) {
-    this.keySet = createRemoteJWKSet(new URL(settings.url), {
-      timeoutDuration: settings.timeoutMs ?? JWKS_DEFAULTS.timeoutMs,
-      cooldownDuration: settings.cooldownMs ?? JWKS_DEFAULTS.cooldownMs,
-      // Never stale by age: the background refresh replaces it, and an outage keeps the last good set.
-      cacheMaxAge: Number.POSITIVE_INFINITY,
-    });
     this.getKey = (header, token) => this.keyFor(header, token);
     const { issuer, audience } = settings;
     this.checks = { algorithms: ASYMMETRIC, issuer, audience, clock: parts.clock };
   }
 
   async verify(token: string): Promise<Result<Grant, TokenError>> {
-    if (!this.everFetched) return fail(tokenError('no-key'));
+    if (this.keySet === undefined) return fail(tokenError('no-key'));
     return verifyJwt(token, this.getKey, this.checks);
   }
 
   readiness(): Readiness {
-    return this.everFetched
+    return this.keySet !== undefined
       ? READY
       : { ready: false, reason: `no key set fetched yet from JWT_JWKS_URL (${this.problem})` };
   }
@@ -100,7 +99,7 @@ export class JwksTokenVerifier implements TokenVerifier {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.fetch();
+    void this.fetch();
   }
 
   close(): void {
@@ -109,32 +108,42 @@ export class JwksTokenVerifier implements TokenVerifier {
     this.timer = undefined;
   }
 
-  /** jose's lookup; a set it cannot have (down, timed out, not a JWKS) becomes `no-key`, not a bad token. */
+  /** The key for a token; an unknown kid refetches the set when the cooldown allows. */
   private async keyFor(...args: Parameters<JWTVerifyGetKey>): Promise<Awaited<ReturnType<JWTVerifyGetKey>>> {
+    const held = this.keySet;
+    if (held === undefined) throw new KeySetUnavailable(this.problem);
     try {
-      return await this.keySet(...args);
+      return await held(...args);
     } catch (error) {
-      const aboutTheToken =
-        error instanceof errors.JWKSNoMatchingKey ||
-        error instanceof errors.JWKSMultipleMatchingKeys ||
-        error instanceof errors.JOSENotSupported;
-      if (aboutTheToken) throw error;
-      throw new KeySetUnavailable(fetchProblem(error), { cause: error });
+      const cooldownMs = this.settings.cooldownMs ?? JWKS_DEFAULTS.cooldownMs;
+      const mayRefetch = this.running && this.parts.clock.now() - this.lastFetchAt >= cooldownMs;
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !mayRefetch) throw error;
+    }
+    if (!(await this.fetch())) throw new KeySetUnavailable(this.problem);
+    return (this.keySet ?? held)(...args);
+  }
+
+  /** One fetch (shared by whoever asks meanwhile); true when it brought a set. What comes after close() is ignored. */
+  private fetch(): Promise<boolean> {
+    this.pending ??= this.fetchOnce().finally(() => (this.pending = undefined));
+    return this.pending.then(() => this.failures === 0);
+  }
+
+  private async fetchOnce(): Promise<void> {
+    this.lastFetchAt = this.parts.clock.now();
+    const { url, timeoutMs } = this.settings;
+    try {
+      const keySet = await fetchKeySet(url, timeoutMs ?? JWKS_DEFAULTS.timeoutMs);
+      if (this.running) this.fetched(keySet);
+    } catch (error) {
+      if (this.running) this.fetchFailed(error);
     }
   }
 
-  /** One background fetch; what it finds after close() is ignored. */
-  private fetch(): void {
-    void this.keySet.reload().then(
-      () => this.running && this.fetched(),
-      (error: unknown) => this.running && this.fetchFailed(error),
-    );
-  }
-
-  private fetched(): void {
-    if (!this.everFetched || this.failures > 0)
+  private fetched(keySet: JWTVerifyGetKey): void {
+    if (this.keySet === undefined || this.failures > 0)
       this.parts.logger.info({ url: shownUrl(this.settings.url) }, 'JWKS fetched');
-    this.everFetched = true;
+    this.keySet = keySet;
     this.failures = 0;
     this.schedule(this.settings.refreshMs ?? JWKS_DEFAULTS.refreshMs);
   }
@@ -142,7 +151,7 @@ export class JwksTokenVerifier implements TokenVerifier {
   /** Logged once per run of failures (then at debug), counted each time; the set held so far stays in use. */
   private fetchFailed(error: unknown): void {
     this.problem = fetchProblem(error);
-    const line = { url: shownUrl(this.settings.url), problem: this.problem, keysHeld: this.everFetched };
+    const line = { url: shownUrl(this.settings.url), problem: this.problem, keysHeld: this.keySet !== undefined };
     if (this.failures === 0) this.parts.logger.warn(line, 'JWKS fetch failed; retrying');
     else this.parts.logger.debug(line, 'JWKS fetch failed again');
     this.parts.onFetchError?.();
@@ -150,9 +159,11 @@ export class JwksTokenVerifier implements TokenVerifier {
     this.failures += 1;
   }
 
+  /** The next background fetch: one timer, whichever fetch set it last. */
   private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
     if (!this.running) return;
-    this.timer = setTimeout(() => this.fetch(), delayMs);
+    this.timer = setTimeout(() => void this.fetch(), delayMs);
     this.timer.unref();
   }
 }

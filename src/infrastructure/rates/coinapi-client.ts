@@ -1,6 +1,6 @@
 import type { Clock } from '../../application/ports/clock.port';
 import { sortAnswer, tooLarge, type FetchOutcome } from './coinapi-answer';
-import { readCapped } from './capped-body';
+import { readCapped } from '../capped-body';
 import type { FetchProblem } from './fetch-problem';
 import { KeyMask } from './key-mask';
 import { REAL_TIMER, type Timer } from './timer';
