@@ -109,7 +109,7 @@ export class BroadcastMessage {
       idempotencyKey: key,
     };
     const echoed =
-      key !== undefined && this.settings.echoThroughBus ? keyed.echo(key, this.settings.echoTimeoutMs) : undefined;
+      key !== undefined && this.settings.echoThroughBus ? keyed.echo(id, this.settings.echoTimeoutMs) : undefined;
     const published = await publisher.publish(event);
     if (!published.ok) {
       echoed?.cancel();

@@ -19,7 +19,7 @@ export class FanOutFromBus implements BusListener {
   event(event: StreamEvent): void {
     const key = event.idempotencyKey;
     const admitted = this.ledger.admit(event);
-    if (key !== undefined) this.keyed.settle(key, this.ledger.firstId(key, event.publishedAt) ?? event.id);
+    if (key !== undefined) this.keyed.settle(event.id, this.ledger.firstId(key, event.publishedAt) ?? event.id);
     if (admitted) this.broker.fanOut(event);
   }
 

@@ -8,33 +8,30 @@ export interface Echo {
 /**
  * Broadcasts with an Idempotency-Key waiting for their event to come back from the bus (stream mode), so
  * that each is answered with the id that is delivered: its own, or the first one's when it was a repeat.
+ * Each waits for its own event, not for any of its key: an older event of the key still on its way (a
+ * replica catching up) would answer it with an id that is not its event's.
  */
 export class KeyedPublishes {
-  private readonly waiting = new Map<string, ((id: string) => void)[]>();
+  private readonly waiting = new Map<string, (deliveredId: string) => void>();
 
-  /** Waits for the id delivered for `key`, for at most `timeoutMs`. */
-  echo(key: string, timeoutMs: number): Echo {
+  /** Waits, for at most `timeoutMs`, for the event `id` to come back, and for the id delivered for it. */
+  echo(id: string, timeoutMs: number): Echo {
     let cancel = (): void => undefined;
     const delivered = new Promise<string | undefined>((resolve) => {
-      const waiters = this.waiting.get(key) ?? [];
-      const done = (id: string | undefined): void => {
+      const done = (deliveredId: string | undefined): void => {
         clearTimeout(timer);
-        const at = waiters.indexOf(arrived);
-        if (at >= 0) waiters.splice(at, 1);
-        if (waiters.length === 0 && this.waiting.get(key) === waiters) this.waiting.delete(key);
-        resolve(id);
+        if (this.waiting.get(id) === done) this.waiting.delete(id);
+        resolve(deliveredId);
       };
-      const arrived = (id: string): void => done(id);
       const timer = setTimeout(() => done(undefined), timeoutMs);
       cancel = () => done(undefined);
-      waiters.push(arrived);
-      this.waiting.set(key, waiters);
+      this.waiting.set(id, done);
     });
     return { delivered, cancel };
   }
 
-  /** The bus delivered `id` for `key` (or dropped a repeat whose first was `id`). */
-  settle(key: string, id: string): void {
-    for (const arrived of [...(this.waiting.get(key) ?? [])]) arrived(id);
+  /** The bus brought back the event `id`: `deliveredId` is delivered for it (its own, or its key's first). */
+  settle(id: string, deliveredId: string): void {
+    this.waiting.get(id)?.(deliveredId);
   }
 }

@@ -85,17 +85,20 @@ describe('BroadcastMessage with an Idempotency-Key', () => {
       expect(await idOf(call)).to.equal(sequenceId(1));
     });
 
-    it("answers with the first event's id when another replica's event with the key came back first", async () => {
+    it("answers with the first event's id, once its own is back, when another replica's came first", async () => {
       const publisher = new ManualPublisher();
       const kit = new BroadcastKit({ echoThroughBus: true }, publisher);
-      const call = kit.execute({ idempotencyKey: 'k' });
+      let answered = false;
+      const call = kit.execute({ idempotencyKey: 'k' }).then((outcome) => ((answered = true), outcome));
       await settle();
       kit.fromBus.event(event('elsewhere', { key: 'k', publishedAt: FIXED_NOW - 1 }));
       publisher.confirm();
-      expect(await idOf(call)).to.equal('elsewhere');
+      await settle();
+      expect(answered, 'before its own event is back').to.equal(false);
       const sink = kit.brokerKit.sink();
       kit.fromBus.event(publisher.attempts[0]!);
-      expect(sink.rawFrames).to.have.length(0);
+      expect(await idOf(call)).to.equal('elsewhere');
+      expect(sink.rawFrames, 'the repeat is not delivered').to.have.length(0);
     });
 
     it('catches an event that comes back before the publish resolves', async () => {
@@ -119,8 +122,8 @@ describe('BroadcastMessage with an Idempotency-Key', () => {
       const kit = new BroadcastKit({ echoThroughBus: true, echoTimeoutMs: 2_000 });
       const waits: Promise<string | undefined>[] = [];
       const echo = kit.keyed.echo.bind(kit.keyed);
-      kit.keyed.echo = (key, timeoutMs) => {
-        const started = echo(key, timeoutMs);
+      kit.keyed.echo = (id, timeoutMs) => {
+        const started = echo(id, timeoutMs);
         waits.push(started.delivered);
         return started;
       };

@@ -33,16 +33,24 @@ describe('FanOutFromBus', () => {
   });
 
   it('answers a keyed broadcast waiting for its event with the id delivered for its key', async () => {
-    const own = keyed.echo('k', 5_000).delivered;
+    const own = keyed.echo('e1', 5_000).delivered;
     fromBus.event(event('e1', { key: 'k' }));
     expect(await own).to.equal('e1');
   });
 
   it("answers a repeat's broadcast with the first event's id", async () => {
     fromBus.event(event('e1', { key: 'k' }));
-    const repeat = keyed.echo('k', 5_000).delivered;
+    const repeat = keyed.echo('e2', 5_000).delivered;
     fromBus.event(event('e2', { key: 'k' }));
     expect(await repeat).to.equal('e1');
+  });
+
+  it('answers a keyed broadcast with its own event, not an older one of its key still on its way', async () => {
+    const own = keyed.echo('e2', 5_000).delivered;
+    // Published 11 minutes before: a replica catching up meets it only now, after e2 was published.
+    fromBus.event(event('e0', { key: 'k', publishedAt: 0 }));
+    fromBus.event(event('e2', { key: 'k', publishedAt: 660_000 }));
+    expect(await own).to.equal('e2');
   });
 
   it('tells every stream about a gap in the bus with a stream-gap reset', () => {
