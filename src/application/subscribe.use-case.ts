@@ -34,6 +34,14 @@ export class Subscribe {
     private readonly limits: SubscribeLimits,
   ) {}
 
+  /** The query checks of `execute` alone (for `HEAD`, which answers as `GET` would but opens nothing). */
+  check(input: Omit<SubscribeInput, 'grant' | 'open'>): Result<void, DomainError> {
+    const topics = TopicSelection.parse(input.topics);
+    if (!topics.ok) return topics;
+    const start = parseStart(input, this.limits.historySize);
+    return start.ok ? ok(undefined) : start;
+  }
+
   /**
    * Checks the query (`invalid-input`), then whether this replica takes the stream now (`unavailable`:
    * shutdown, capacity, or too many replays from the bus's log), then registers it, opening its stream.

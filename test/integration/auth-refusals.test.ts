@@ -141,6 +141,13 @@ describe('private topics: refused tokens', () => {
       expectUnauthenticated(await clients.connect(STREAM, { Cookie: 'other=1' }), 'another cookie only');
     });
 
+    it('answers HEAD as it would GET: 401 without a token, 200 with one', async () => {
+      const head = (headers: Record<string, string> = {}): Promise<number> =>
+        fetch(`${service.url}${STREAM}`, { method: 'HEAD', headers }).then((r) => r.status);
+      expect(await head()).to.equal(401);
+      expect(await head({ Authorization: `Bearer ${await hsToken({})}` })).to.equal(200);
+    });
+
     it('serves a stream with a valid token, even one that grants nothing', async () => {
       expect((await clients.subscribe(...place(await hsToken({})))).status).to.equal(200);
       const cookie = { Cookie: `sse_token=${await hsToken(readerClaims('vip'))}` };

@@ -71,12 +71,17 @@ describe('the access_token query (built service, LOG_LEVEL=debug)', () => {
       `GET ${STREAM}?access_token=${good} HTTP/1.1\r\nHost: x\r\nthis is not a header\r\n\r\n`,
       `GET ${STREAM}?access_token=${bad} HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
       `GET ${STREAM}?access_token=${forged} HTTP/9.9\r\n\r\n`,
+      // Absolute-form targets that are not URLs: answered, closed, and never printed (nor Node's warning).
+      `GET http://x:99999${STREAM}?access_token=${good} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET http://[::1${STREAM}?access_token=${bad} HTTP/1.1\r\nHost: x\r\n\r\n`,
     ];
     const rawAnswers = await Promise.all(raw.map((request) => rawExchange(port, request)));
     expect(rawAnswers.map((a) => a.slice(0, 12))).to.deep.equal([
       'HTTP/1.1 405',
       'HTTP/1.1 400',
       'HTTP/1.1 431',
+      'HTTP/1.1 400',
+      'HTTP/1.1 400',
       'HTTP/1.1 400',
     ]);
     const broadcast = await broadcastWith(url, forged, { message: 'x' });

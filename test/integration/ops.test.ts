@@ -37,10 +37,17 @@ describe('operational endpoints', () => {
     expect(text).to.match(/# TYPE sse_rate_fetch_errors_total counter/);
   });
 
-  it('answers unknown paths with a JSON 404', async () => {
-    const response = await fetch(`${service.url}/no/such/thing`);
-    expect(response.status).to.equal(404);
-    expect(await response.json()).to.deep.equal({ success: false, code: 404, message: 'no such path: /no/such/thing' });
+  it('answers unknown paths with a JSON 404, whatever the method (one no route has included)', async () => {
+    for (const method of ['GET', 'PROPFIND']) {
+      const response = await fetch(`${service.url}/no/such/thing`, { method });
+      expect(response.status, method).to.equal(404);
+      expect(response.headers.get('allow'), method).to.equal(null);
+      expect(await response.json()).to.deep.equal({
+        success: false,
+        code: 404,
+        message: 'no such path: /no/such/thing',
+      });
+    }
   });
 
   it('answers a wrong method with a JSON 405 and Allow', async () => {
@@ -48,6 +55,9 @@ describe('operational endpoints', () => {
       ['DELETE', '/api/v1/sso/stream', /GET/],
       ['GET', '/api/v1/sso/broadcast', /POST/],
       ['POST', '/healthz', /GET/],
+      // Methods no route has: Koa's router would answer 501 in plain text.
+      ['PROPFIND', '/healthz', /GET/],
+      ['PURGE', '/api/v1/sso/broadcast', /POST/],
     ];
     for (const [method, path, allow] of cases) {
       const response = await fetch(`${service.url}${path}`, { method });

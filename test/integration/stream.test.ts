@@ -135,11 +135,16 @@ for (const fanOut of FANOUT_MODES) {
       expect(text.match(/HTTP\/1\.1/g)).to.have.length(1);
     });
 
-    it('answers HEAD with the stream headers and no body', async () => {
-      const response = await fetch(`${service.url}${STREAM}`, { method: 'HEAD' });
+    it('answers HEAD with the stream headers and no body, after the checks a GET gets', async () => {
+      const response = await fetch(`${service.url}${STREAM}?topic=news&rewind=5`, { method: 'HEAD' });
       expect(response.status).to.equal(200);
       expect(response.headers.get('content-type')).to.equal('text/event-stream');
       expect(await response.text()).to.equal('');
+      for (const query of ['topic=bad%20topic', 'rewind=-1', 'heartbeat=loud']) {
+        const refused = await fetch(`${service.url}${STREAM}?${query}`, { method: 'HEAD' });
+        expect(refused.status, query).to.equal(400);
+        expect(await refused.text()).to.equal('');
+      }
     });
 
     it('refuses an invalid topic with the JSON error shape', async () => {

@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
   opsRoutes(router, deps.ops);
   if (deps.streams !== undefined) {
-    streamRoute(router, deps.streams.handle, deps.streams.options);
+    streamRoute(router, deps.streams.handle);
     broadcastRoute(router, deps.streams.broadcast, deps.streams.options);
     dashboardRoute(router, deps.streams.options);
   }
@@ -53,7 +53,7 @@ function errorGuard(logger: Logger) {
     try {
       await next();
     } catch (error) {
-      logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      logger.error({ err: error, method: ctx.method, path: pathOf(ctx) }, 'request failed');
       if (ctx.respond === false || ctx.headerSent) return;
       sendError(ctx, 500, 'internal error');
     }
@@ -78,11 +78,25 @@ function accounting(observe: RequestObserver) {
   };
 }
 
-/** Koa and the router answer 404 and 405 in plain text; SPEC.md wants the JSON envelope. */
+/** The path for a log line: Koa's getter throws on a target it cannot parse. Never the query (tokens). */
+function pathOf(ctx: Context): string {
+  try {
+    return ctx.path;
+  } catch {
+    return '(unparsable)';
+  }
+}
+
+/**
+ * Koa and the router answer 404, 405 and 501 (a method no route has, such as PROPFIND) in plain text;
+ * SPEC.md wants the JSON envelope, and only 404 (unknown path) or 405 with `Allow` (known path).
+ */
 async function jsonFallbacks(ctx: Context, next: Next): Promise<void> {
   await next();
   if (ctx.body !== undefined && ctx.body !== null) return;
-  if (ctx.status === 404) sendError(ctx, 404, `no such path: ${ctx.path}`);
-  else if (ctx.status === 405)
-    sendError(ctx, 405, `method ${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`);
+  const allow = ctx.response.get('Allow');
+  if (ctx.status === 501 && allow === '') ctx.remove('Allow');
+  if (ctx.status === 404 || (ctx.status === 501 && allow === '')) sendError(ctx, 404, `no such path: ${ctx.path}`);
+  else if (ctx.status === 405 || ctx.status === 501)
+    sendError(ctx, 405, `method ${ctx.method} is not allowed here; allowed: ${allow}`);
 }

@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type Koa from 'koa';
+import { writeJsonError } from './json-error';
 import { isStreamSocket } from './sse/stream-socket';
 import type { FastPath } from './routes/stream.fast-path';
 
@@ -45,6 +46,10 @@ export class HttpServer {
       (req, res) => {
         // A request behind a stream on its connection would never be answered: it is not even looked at.
         if (isStreamSocket(req.socket)) return;
+        if (!toOriginForm(req)) {
+          writeJsonError(res, 400, 'the request target is not a valid URL', { Connection: 'close' });
+          return;
+        }
         // Koa's handler settles its own errors (the app's error guard and 'error' event).
         if (fastPath?.(req, res) !== true) void handle(req, res);
       },
@@ -95,4 +100,22 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
     socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   }
   socket.destroy();
+}
+
+/**
+ * Rewrites an absolute-form target (`GET http://host/path?q`, which RFC 9112 has servers accept) to its
+ * origin form, so that every layer after this sees a path; false for one that is not a URL. Node's legacy
+ * parser (which Koa uses) would print such a target, query and token included, in a warning.
+ */
+function toOriginForm(req: IncomingMessage): boolean {
+  const target = req.url ?? '/';
+  if (target.startsWith('/') || target === '*') return true;
+  try {
+    const url = new URL(target);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+    req.url = `${url.pathname}${url.search}`;
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticateSubscriber } from '../../../application/authenticate.use-case';
-import type { Subscribe } from '../../../application/subscribe.use-case';
+import type { Subscribe, SubscribeInput } from '../../../application/subscribe.use-case';
 import type { DomainError } from '../../../domain/errors';
+import type { Result } from '../../../domain/result';
 import { presentedToken } from '../auth/presented-token';
 import { domainErrorStatus } from '../errors';
 import { writeJsonError } from '../json-error';
 import { chunk } from '../sse/http-chunk';
 import { HEARTBEAT_FRAMES } from '../sse/sse-frames';
 import { encodeRetry } from '../sse/sse-encoder';
-import { streamHead } from '../sse/sse-head';
+import { streamHead, streamHeaders } from '../sse/sse-head';
 import { SseSink } from '../sse/sse-sink';
 import { adoptStreamSocket, markStream } from '../sse/stream-socket';
 import { turnAway } from './stream.turn-away';
@@ -48,8 +49,10 @@ export function streamHandler(deps: StreamDeps): StreamHandler {
       writeJsonError(res, 400, 'a stream request cannot be pipelined behind another request', CLOSE);
       return 400;
     }
-    markStream(req.socket);
-    const query = new URL(req.url ?? '/', 'http://stream').searchParams;
+    // HEAD answers as GET would, through the same checks, but opens nothing: its connection stays HTTP.
+    const head = req.method === 'HEAD';
+    if (!head) markStream(req.socket);
+    const query = queryOf(req.url ?? '');
     const grant = await deps.authenticate.execute(presentedToken(req.headers, query)?.token);
     if (req.socket.destroyed) return 499;
     if (!grant.ok) return answer(res, grant.error);
@@ -57,15 +60,13 @@ export function streamHandler(deps: StreamDeps): StreamHandler {
     if (heartbeat !== 'comment' && heartbeat !== 'event') {
       return answer(res, { code: 'invalid-input', message: 'heartbeat must be event or comment' });
     }
+    const request = selectionOf(req, query);
+    if (head) return answerHead(req, res, deps.subscribe.check(request), deps.options);
     const stream = { opened: false };
     try {
-      const header = req.headers['last-event-id'];
       const result = deps.subscribe.execute({
+        ...request,
         grant: grant.value,
-        topics: query.getAll('topic'),
-        lastEventId: typeof header === 'string' && header !== '' ? header : (query.get('lastEventId') ?? undefined),
-        rewind: query.get('rewind') ?? undefined,
-        latest: query.get('latest') ?? undefined,
         open: () => ((stream.opened = true), open(req, deps.options, HEARTBEAT_FRAMES[heartbeat])),
       });
       if (result.ok) {
@@ -81,6 +82,40 @@ export function streamHandler(deps: StreamDeps): StreamHandler {
       return 500;
     }
   };
+}
+
+/** What the client asks to receive: its topics and where to start. */
+function selectionOf(req: IncomingMessage, query: URLSearchParams): Omit<SubscribeInput, 'grant' | 'open'> {
+  const header = req.headers['last-event-id'];
+  return {
+    topics: query.getAll('topic'),
+    lastEventId: typeof header === 'string' && header !== '' ? header : (query.get('lastEventId') ?? undefined),
+    rewind: query.get('rewind') ?? undefined,
+    latest: query.get('latest') ?? undefined,
+  };
+}
+
+/**
+ * The query of a request target, as WHATWG URL parsing reads it (up to a `#`). Never throws: a target
+ * `new URL` refuses must not turn a stream request into an unanswered connection.
+ */
+function queryOf(target: string): URLSearchParams {
+  const start = target.indexOf('?');
+  if (start < 0) return new URLSearchParams();
+  const end = target.indexOf('#', start);
+  return new URLSearchParams(target.slice(start + 1, end < 0 ? undefined : end));
+}
+
+function answerHead(
+  req: IncomingMessage,
+  res: ServerResponse,
+  checked: Result<void, DomainError>,
+  options: StreamOptions,
+): number {
+  if (!checked.ok) return answer(res, checked.error);
+  res.writeHead(200, streamHeaders({ corsOrigins: options.corsOrigins, origin: req.headers.origin }));
+  res.end();
+  return 200;
 }
 
 function answer(res: ServerResponse, error: DomainError): number {
