@@ -42,7 +42,7 @@ export function planReplay(parts: ReplayParts, audience: Audience, start: Replay
       return frames.length === 0 ? [] : [new FramesReplay(frames, frames.length)];
     }
     case 'rewind':
-      return [new HistoryReplay(history, audience, rewindStart(history, audience, start.count), head)];
+      return [HistoryReplay.rewind(history, audience, start.count, head)];
     case 'after': {
       const seq = history.seqOf(start.id);
       if (seq !== undefined) return seq + 1 < head ? [new HistoryReplay(history, audience, seq + 1, head)] : [];
@@ -58,15 +58,4 @@ export function planReplay(parts: ReplayParts, audience: Audience, start: Replay
       return [new LogReplay(start.id, read, (event) => parts.logFrame(event, audience), fallback)];
     }
   }
-}
-
-/** The seq from which the last `count` events `audience` sees begin. */
-function rewindStart(history: EventHistory, audience: Audience, count: number): number {
-  let seq = history.nextSeq;
-  for (let found = 0; found < count && seq > history.oldestSeq;) {
-    seq -= 1;
-    const entry = history.at(seq);
-    if (entry !== undefined && audience.sees(entry.topic, entry.private)) found += 1;
-  }
-  return seq;
 }

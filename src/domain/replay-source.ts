@@ -62,8 +62,23 @@ export class FramesReplay implements ReplaySource {
   }
 }
 
-/** The history from seq `from` up to (not including) `to`, as `audience` sees it: only a cursor is held. */
+/**
+ * Entries looked at in one step of a history replay. A replay whose audience sees few of a long history's
+ * entries (topics that match nothing in a million) would otherwise hold the event loop for the whole scan;
+ * past this it yields, and goes on on a later turn.
+ */
+export const SCAN_STEP = 16_384;
+
+const WAIT: ReplayStep = { kind: 'wait' };
+
+/**
+ * The history from seq `from` up to (not including) `to`, as `audience` sees it: only a cursor is held.
+ * `rewind` replays the last `count` events it sees before `to` instead, found by scanning back first.
+ */
 export class HistoryReplay implements ReplaySource {
+  /** Events still to find, scanning back from `from`, before playing forward. */
+  private toFind = 0;
+
   constructor(
     private readonly history: EventHistory,
     private readonly audience: Audience,
@@ -71,10 +86,21 @@ export class HistoryReplay implements ReplaySource {
     private readonly to: number,
   ) {}
 
+  /** The last `count` events `audience` sees before `to`. */
+  static rewind(history: EventHistory, audience: Audience, count: number, to: number): HistoryReplay {
+    const replay = new HistoryReplay(history, audience, to, to);
+    replay.toFind = count;
+    return replay;
+  }
+
   next(budget: number): ReplayStep {
+    // One step looks at SCAN_STEP entries at most, seeking and playing together.
+    const sought = this.toFind > 0 ? this.seek() : 0;
+    if (this.toFind > 0) return WAIT;
     const frames: Frame[] = [];
     let bytes = 0;
-    while (this.from < this.to && (frames.length === 0 || bytes < budget)) {
+    for (let scanned = sought; this.from < this.to && (frames.length === 0 || bytes < budget); scanned += 1) {
+      if (scanned >= SCAN_STEP) return frames.length === 0 ? WAIT : { kind: 'frames', frames, events: frames.length };
       const entry = this.history.at(this.from);
       if (entry === undefined) return LOST;
       this.from += 1;
@@ -85,12 +111,29 @@ export class HistoryReplay implements ReplaySource {
     return frames.length === 0 ? DONE : { kind: 'frames', frames, events: frames.length };
   }
 
-  whenReady(): void {
-    // always ready
+  whenReady(ready: () => void): void {
+    // Only a scan step ran out: go on on a later turn, once I/O has had its own.
+    setTimeout(ready, 0);
   }
 
   close(): void {
+    this.toFind = 0;
     this.from = this.to;
+  }
+
+  /** Scans back for the rewind's start, one step at most (`toFind` is 0 once found); returns the entries looked at. */
+  private seek(): number {
+    let scanned = 0;
+    for (; this.toFind > 0 && this.from > this.history.oldestSeq; scanned += 1) {
+      if (scanned === SCAN_STEP) return scanned;
+      this.from -= 1;
+      const entry = this.history.at(this.from);
+      if (entry !== undefined && this.audience.sees(entry.topic, entry.private)) this.toFind -= 1;
+    }
+    this.toFind = 0;
+    // The oldest entries may have gone while this waited between steps: start at what is left.
+    this.from = Math.max(this.from, this.history.oldestSeq);
+    return scanned;
   }
 }
 

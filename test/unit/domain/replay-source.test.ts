@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EventHistory } from '../../../src/domain/event-history';
-import { Chain, FramesReplay, HistoryReplay, type ReplayStep } from '../../../src/domain/replay-source';
+import { Chain, FramesReplay, HistoryReplay, SCAN_STEP, type ReplayStep } from '../../../src/domain/replay-source';
 import { audience } from './broker-kit';
 import { frame, ScriptedSource } from './catch-up-kit';
 
@@ -10,7 +10,7 @@ const read = (step: ReplayStep): unknown =>
   step.kind === 'frames' ? { ...step, frames: step.frames.map((f) => decoder.decode(f).replace(/\.*\|$/, '')) } : step;
 
 function historyOf(entries: [id: string, topic: string, isPrivate?: boolean][], capacity = 10): EventHistory {
-  const history = new EventHistory(capacity, 1 << 20);
+  const history = new EventHistory(capacity, Math.max(1 << 20, capacity * 200));
   for (const [id, topic, isPrivate] of entries) {
     history.append((seq) => ({
       seq,
@@ -79,6 +79,62 @@ describe('HistoryReplay', () => {
     history.append((seq) => ({ seq, id: 'e4', topic: 'a', private: false, frame: frame('e4'), conflatable: false }));
     history.append((seq) => ({ seq, id: 'e5', topic: 'a', private: false, frame: frame('e5'), conflatable: false }));
     expect(replay.next(100)).to.deep.equal({ kind: 'lost' });
+  });
+
+  describe('over a long history its audience sees little of', () => {
+    // One event on `b` at each end of 2.5 steps' worth of `a`: the audience (b) sees two entries.
+    const size = Math.floor(SCAN_STEP * 2.5);
+    const long = (): EventHistory =>
+      historyOf(
+        Array.from({ length: size }, (_, n): [string, string] => [`e${n}`, n === 0 || n === size - 1 ? 'b' : 'a']),
+        size,
+      );
+    /** Counts how many entries each step looks at. */
+    const counted = (): { seen: ReturnType<typeof audience>; looks: () => number } => {
+      const seen = audience(['b']);
+      let looks = 0;
+      const sees = seen.sees.bind(seen);
+      seen.sees = (topic, isPrivate) => ((looks += 1), sees(topic, isPrivate));
+      return { seen, looks: () => looks };
+    };
+
+    it('looks at no more than SCAN_STEP entries per step, waiting between steps, and gives all it sees', async () => {
+      const history = long();
+      const { seen, looks } = counted();
+      const replay = new HistoryReplay(history, seen, history.oldestSeq, history.nextSeq);
+      const steps: unknown[] = [];
+      let before = 0;
+      for (let step = replay.next(1 << 20); step.kind !== 'done'; step = replay.next(1 << 20)) {
+        expect(looks() - before).to.be.at.most(SCAN_STEP);
+        before = looks();
+        steps.push(read(step));
+        if (step.kind === 'wait') await new Promise<void>((resolve) => replay.whenReady(resolve));
+      }
+      expect(steps).to.deep.equal([
+        { kind: 'frames', frames: ['e0'], events: 1 },
+        { kind: 'wait' },
+        { kind: 'frames', frames: [`e${size - 1}`], events: 1 },
+      ]);
+    });
+
+    it('finds the start of a rewind a step at a time too', async () => {
+      const history = long();
+      const { seen, looks } = counted();
+      const replay = HistoryReplay.rewind(history, seen, 2, history.nextSeq);
+      const frames: unknown[] = [];
+      let waits = 0;
+      let before = 0;
+      for (let step = replay.next(1 << 20); step.kind !== 'done'; step = replay.next(1 << 20)) {
+        expect(looks() - before).to.be.at.most(SCAN_STEP);
+        before = looks();
+        if (step.kind === 'wait') {
+          waits += 1;
+          await new Promise<void>((resolve) => replay.whenReady(resolve));
+        } else frames.push(read(step));
+      }
+      expect(waits, 'two while seeking back, one while playing forward').to.equal(3);
+      expect(frames.flatMap((f) => (f as { frames: string[] }).frames)).to.deep.equal(['e0', `e${size - 1}`]);
+    });
   });
 
   it('is done at once for an empty range, and once closed', () => {
