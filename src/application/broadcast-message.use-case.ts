@@ -115,7 +115,12 @@ export class BroadcastMessage {
       echoed?.cancel();
       return fail(published.error);
     }
-    if (echoed === undefined) return ok({ id: (key && this.parts.ledger.firstId(key, publishedAt)) ?? id });
+    if (echoed === undefined) {
+      if (key === undefined) return ok({ id });
+      // Known from the confirm on, not only once it is back from the bus: a repeat meanwhile must find it.
+      this.parts.ledger.admit(event);
+      return ok({ id: this.parts.ledger.firstId(key, publishedAt) ?? id });
+    }
     const delivered = await echoed.delivered;
     if (delivered === undefined) {
       return fail({

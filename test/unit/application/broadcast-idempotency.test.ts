@@ -63,6 +63,21 @@ describe('BroadcastMessage with an Idempotency-Key', () => {
     expect(await Promise.all(calls.map(idOf))).to.deep.equal([sequenceId(1), sequenceId(1)]);
   });
 
+  it('answers a repeat with the first id while the first is confirmed but not back from the bus yet', async () => {
+    // AMQP_QUEUE=exclusive: the confirm comes before the event is back through this replica's queue.
+    const publisher = new ManualPublisher();
+    const kit = new BroadcastKit({}, publisher);
+    const first = kit.execute({ idempotencyKey: 'k' });
+    await settle();
+    publisher.confirm();
+    expect(await idOf(first)).to.equal(sequenceId(1));
+    expect(await idOf(kit.execute({ idempotencyKey: 'k' }))).to.equal(sequenceId(1));
+    expect(publisher.attempts, 'the repeat published nothing').to.have.length(1);
+    const sink = kit.brokerKit.sink();
+    kit.fromBus.event(publisher.attempts[0]!);
+    expect(sink.rawFrames, 'the first is still delivered when it comes back').to.have.length(1);
+  });
+
   it('lets a retry publish after a publish the bus refused', async () => {
     const kit = new BroadcastKit();
     kit.bus.mode = 'unavailable';
