@@ -26,4 +26,8 @@ export class FanOutFromBus implements BusListener {
   gap(): void {
     this.broker.signalGap();
   }
+
+  recall(event: StreamEvent): void {
+    this.ledger.admit(event);
+  }
 }

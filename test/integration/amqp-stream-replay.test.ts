@@ -153,7 +153,7 @@ describe('StreamReplay', function () {
     const [, ids] = await withEvents(20);
     const entries = await fixture.streamEntries();
     const cursor = new StreamCursor();
-    cursor.begin({ start: 0, target: -1 });
+    cursor.begin({ start: 0, loadFrom: 0, target: -1 });
     cursor.advance(entries.at(-1)!.offset, Buffer.alloc(0));
     const opened: Channel[] = [];
     const closed: Channel[] = [];

@@ -89,8 +89,9 @@ describe('AmqpEventBus stream warm-up', function () {
     await cold.bus.start();
     await eventually(() => cold.bus.readiness().ready, 'ready');
     const metrics = () => cold.metrics.registry.metrics();
-    // Offsets 0-9 are the events; its own probe follows them, and is processed (skipped) too.
-    await eventually(async () => /^sse_stream_offset 10$/m.test(await metrics()), 'offset 10');
+    // Offsets 0-9 are the events; its own probes follow them (the tail's, then the window's before the
+    // history), and are processed (skipped) too.
+    await eventually(async () => /^sse_stream_offset 11$/m.test(await metrics()), 'offset 11');
     expect(await metrics()).to.match(/^sse_stream_lag_messages 0$/m);
   });
 });

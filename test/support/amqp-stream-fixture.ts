@@ -32,6 +32,8 @@ export interface Heard {
   readonly heard: string[];
   /** Events heard while the bus said it was not ready. */
   readonly heardUnready: string[];
+  /** Events recalled (read before the history loaded, to judge repeats; never delivered). */
+  readonly recalled: string[];
   readonly events: () => string[];
 }
 
@@ -72,6 +74,7 @@ export class StreamFixture {
     );
     const heard: string[] = [];
     const heardUnready: string[] = [];
+    const recalled: string[] = [];
     if (subscribed) {
       bus.listen({
         event: (event) => {
@@ -79,10 +82,11 @@ export class StreamFixture {
           if (!bus.readiness().ready) heardUnready.push(event.id);
         },
         gap: () => heard.push('GAP'),
+        recall: (event) => recalled.push(event.id),
       });
     }
     this.buses.push(bus);
-    return { bus, metrics, heard, heardUnready, events: () => heard.filter((h) => h !== 'GAP') };
+    return { bus, metrics, heard, heardUnready, recalled, events: () => heard.filter((h) => h !== 'GAP') };
   }
 
   /** Publishes straight to the exchange, as another replica would, and waits for the confirm. */

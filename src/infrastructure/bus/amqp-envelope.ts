@@ -31,6 +31,14 @@ const HEADER = {
 } as const;
 const KNOWN_HEADERS: ReadonlySet<string> = new Set(Object.values(HEADER));
 
+/** The publish time a message states, unchecked otherwise (only to place it in time); undefined if none. */
+export function statedPublishTime(headers: Readonly<Record<string, unknown>> | undefined): number | undefined {
+  const publishedAt = headers?.[HEADER.publishedAt];
+  return typeof publishedAt === 'number' && Number.isSafeInteger(publishedAt) && publishedAt >= 0
+    ? publishedAt
+    : undefined;
+}
+
 export function encodeEnvelope(event: StreamEvent): AmqpMessage {
   const headers: Record<string, unknown> = {
     [HEADER.version]: ENVELOPE_VERSION,

@@ -81,7 +81,8 @@ function handOn(context: StreamDeliveryContext, message: ConsumeMessage, offset:
   const decoded = decodeEnvelope(message.content, message.properties, context.maxMessageBytes);
   if (decoded.ok) {
     context.index.record(decoded.event.id, offset);
-    context.listeners.event(decoded.event);
+    if (context.cursor.recalls(offset)) context.listeners.recall(decoded.event);
+    else context.listeners.event(decoded.event);
     return;
   }
   context.metrics.busMessagesRejected.inc();

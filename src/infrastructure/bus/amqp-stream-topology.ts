@@ -3,7 +3,9 @@ import { streamDeliveryHandler, type StreamConsumerState } from './amqp-stream-c
 import type { Topology } from './amqp-topology';
 import type { StreamDeclaration } from './stream-declaration';
 import type { ResolvedStreamOptions } from './stream-options';
-import { readTail } from './stream-start';
+import { statedPublishTime } from './amqp-envelope';
+import { streamTimestamp } from './stream-message';
+import { readFirst, readTail } from './stream-start';
 import { refusalOf } from './topology-refused';
 
 /** Stream mode's part of the session settings: shared by every connection of one bus. */
@@ -95,7 +97,39 @@ async function attachPoint(
   if (resume !== undefined) return resume;
   const since = Date.now() - options.historyWindowMs - options.clockMarginMs;
   const { probe, firstSince } = await readTail(model, options.name, since);
-  const start = Math.min(firstSince ?? probe, Math.max(0, probe - options.historySize));
-  if (cursor.begin({ start, target: probe - 1 })) state.onCaughtUp();
+  const loadFrom = Math.min(firstSince ?? probe, Math.max(0, probe - options.historySize));
+  const start =
+    loadFrom < probe
+      ? await recallFrom(model, options, loadFrom, loadFrom === firstSince ? since : undefined)
+      : loadFrom;
+  if (cursor.begin({ start, loadFrom, target: probe - 1 })) state.onCaughtUp();
   return start;
+}
+
+/** Recalled at most: the reading before the history stays bounded whatever the stream holds. */
+const MAX_RECALLED = 100_000;
+
+/**
+ * Where to start reading so that the events loaded from `loadFrom` (published from `loadedSince`, when
+ * known) are judged with the idempotency window before them, as the replicas that saw them live judged
+ * them: the first chunk of that window, read but not delivered (recalled). The window is the history
+ * window (the idempotency window, by the composition root), measured from the first event's stated
+ * publish time when the history reaches further back than the window.
+ */
+async function recallFrom(
+  model: ChannelModel,
+  options: ResolvedStreamOptions,
+  loadFrom: number,
+  loadedSince: number | undefined,
+): Promise<number> {
+  const firstLoaded =
+    loadedSince ??
+    (await readFirst(model, options.name, loadFrom, (message, at) =>
+      at < loadFrom ? undefined : (statedPublishTime(message.properties.headers) ?? null),
+    ));
+  // A message that states no time (a probe, a v1 envelope): the window before now is the best guess.
+  const recallSince =
+    (firstLoaded ?? Date.now() - options.historyWindowMs) - options.historyWindowMs - options.clockMarginMs;
+  const first = await readFirst(model, options.name, streamTimestamp(recallSince), (_, at) => at);
+  return Math.max(Math.min(first, loadFrom), loadFrom - MAX_RECALLED, 0);
 }

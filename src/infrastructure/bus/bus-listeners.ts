@@ -26,6 +26,16 @@ export class BusListeners implements BusListener {
     }
   }
 
+  recall(event: StreamEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener.recall?.(event);
+      } catch (error) {
+        this.logger.error({ err: error, eventId: event.id }, 'bus listener failed on a recalled event');
+      }
+    }
+  }
+
   gap(): void {
     for (const listener of this.listeners) {
       try {

@@ -11,8 +11,10 @@ export type Judgement =
 
 /** Where the warm-up starts and what it must reach. */
 export interface WarmUpPlan {
-  /** The first offset to read: the earlier of "N events back" and "the window's first chunk". */
+  /** The first offset to read: where the history loaded begins, or the recall before it. */
   readonly start: number;
+  /** Where the history loaded begins: the earlier of "N events back" and "the window's first chunk". */
+  readonly loadFrom: number;
   /** The last offset that existed at start (the probe's offset minus one); -1 for an empty stream. */
   readonly target: number;
 }
@@ -60,6 +62,11 @@ export class StreamCursor {
   get behind(): number | undefined {
     if (this.tail === undefined || this.plan === undefined) return undefined;
     return Math.max(0, this.tail - (this.last ?? this.plan.start - 1));
+  }
+
+  /** Whether the message at `offset` lies before the history loaded: recalled, not delivered. */
+  recalls(offset: number): boolean {
+    return this.plan !== undefined && offset < this.plan.loadFrom;
   }
 
   /** Where to attach now: at the last message processed, else the warm-up start; undefined: plan first. */

@@ -30,12 +30,13 @@ export async function readTail(model: ChannelModel, stream: string, sinceMs?: nu
   };
   try {
     const probeId = newProbeId();
-    const isProbe = (message: ConsumeMessage): boolean => message.properties.messageId === probeId;
-    const tail = await watch(await open(() => model.createChannel()), stream, 'next', isProbe);
+    const ourProbe = (message: ConsumeMessage, at: number): number | undefined =>
+      message.properties.messageId === probeId ? at : undefined;
+    const tail = await watch(await open(() => model.createChannel()), stream, 'next', ourProbe);
     const since =
       sinceMs === undefined
         ? undefined
-        : await watch(await open(() => model.createChannel()), stream, streamTimestamp(sinceMs), () => true);
+        : await watch(await open(() => model.createChannel()), stream, streamTimestamp(sinceMs), (_, at) => at);
     await publishProbe(await open(() => model.createConfirmChannel()), stream, probeId);
     const [probe, firstSince] = await Promise.all([tail.found, since?.found]);
     return { probe, firstSince };
@@ -45,18 +46,46 @@ export async function readTail(model: ChannelModel, stream: string, sinceMs?: nu
 }
 
 /**
- * Attaches a consumer at `offset` and resolves, once the broker has it, with
- * the offset of the first delivery that `matches` to come. Prefetch 1 is
- * enough: each delivery is acked (credit) at once.
+ * Reads the stream from `offset` (an offset below the tail, or a stream timestamp) and resolves with what
+ * `pick` makes of the first delivery it takes. For a time, a probe appended once the consumer is attached
+ * makes sure one comes, even for a time later than every message (or than the broker's clock).
  */
-async function watch(
+export async function readFirst<T>(
+  model: ChannelModel,
+  stream: string,
+  offset: number | ReturnType<typeof streamTimestamp>,
+  pick: (message: ConsumeMessage, at: number) => T | undefined,
+): Promise<T> {
+  const channels: Channel[] = [];
+  const open = async <C extends Channel>(create: () => Promise<C>): Promise<C> => {
+    const channel = await create();
+    channels.push(channel);
+    channel.on('error', () => undefined); // a failure surfaces as a rejection below
+    return channel;
+  };
+  try {
+    const first = await watch(await open(() => model.createChannel()), stream, offset, pick);
+    if (typeof offset !== 'number')
+      await publishProbe(await open(() => model.createConfirmChannel()), stream, newProbeId());
+    return await first.found;
+  } finally {
+    await Promise.all(channels.map((channel) => channel.close().catch(() => undefined)));
+  }
+}
+
+/**
+ * Attaches a consumer at `offset` and resolves, once the broker has it, with
+ * what `pick` makes of the first delivery it takes (undefined: not this one).
+ * Prefetch 1 is enough: each delivery is acked (credit) at once.
+ */
+async function watch<T>(
   channel: Channel,
   stream: string,
   offset: unknown,
-  matches: (message: ConsumeMessage) => boolean,
-): Promise<{ readonly found: Promise<number> }> {
-  let settle: { resolve: (offset: number) => void; reject: (error: Error) => void } | undefined;
-  const found = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+  pick: (message: ConsumeMessage, at: number) => T | undefined,
+): Promise<{ readonly found: Promise<T> }> {
+  let settle: { resolve: (found: T) => void; reject: (error: Error) => void } | undefined;
+  const found = new Promise<T>((resolve, reject) => (settle = { resolve, reject }));
   found.catch(() => undefined); // awaited by the caller unless an earlier step failed
   channel.on('close', () => settle?.reject(new Error('the channel closed while reading the stream tail')));
   const onMessage = (message: ConsumeMessage | null): void => {
@@ -69,8 +98,9 @@ async function watch(
     } catch {
       return; // the channel closed under us: its close event rejects
     }
-    if (at === undefined) settle?.reject(notAStream(stream, 'it delivers messages without x-stream-offset'));
-    else if (matches(message)) settle?.resolve(at);
+    if (at === undefined) return settle?.reject(notAStream(stream, 'it delivers messages without x-stream-offset'));
+    const picked = pick(message, at);
+    if (picked !== undefined) settle?.resolve(picked);
   };
   await channel.prefetch(1);
   await channel.consume(stream, onMessage, { noAck: false, arguments: { 'x-stream-offset': offset } });

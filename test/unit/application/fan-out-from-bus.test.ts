@@ -53,6 +53,15 @@ describe('FanOutFromBus', () => {
     expect(await own).to.equal('e2');
   });
 
+  it('judges with a recalled event but delivers none: a repeat of it is dropped', () => {
+    const sink = kit.sink();
+    fromBus.recall(event('e1', { key: 'k', publishedAt: 0 }));
+    fromBus.event(event('e2', { key: 'k', publishedAt: 60_000 }));
+    fromBus.event(event('e3', { key: 'j', publishedAt: 60_000 }));
+    expect(received(sink)).to.deep.equal(['e3']);
+    expect(ledger.wasDropped('e2')).to.equal(true);
+  });
+
   it('tells every stream about a gap in the bus with a stream-gap reset', () => {
     const sink = kit.sink({ topics: ['news'] });
     fromBus.gap();
