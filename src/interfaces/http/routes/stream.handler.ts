@@ -60,15 +60,14 @@ export function streamHandler(deps: StreamDeps): StreamHandler {
     if (heartbeat !== 'comment' && heartbeat !== 'event') {
       return answer(res, { code: 'invalid-input', message: 'heartbeat must be event or comment' });
     }
-    const request = selectionOf(req, query);
-    if (head) return answerHead(req, res, deps.subscribe.check(request), deps.options);
     const stream = { opened: false };
+    const input = subscribeInputOf(req, query, grant.value, () => {
+      stream.opened = true;
+      return open(req, deps.options, HEARTBEAT_FRAMES[heartbeat]);
+    });
+    if (head) return answerHead(req, res, deps.subscribe.check(input), deps.options);
     try {
-      const result = deps.subscribe.execute({
-        ...request,
-        grant: grant.value,
-        open: () => ((stream.opened = true), open(req, deps.options, HEARTBEAT_FRAMES[heartbeat])),
-      });
+      const result = deps.subscribe.execute(input);
       if (result.ok) {
         adoptStreamSocket(req, res, result.value);
         return 200;
@@ -84,16 +83,26 @@ export function streamHandler(deps: StreamDeps): StreamHandler {
   };
 }
 
-/** What the client asks to receive: its topics and where to start. */
-function selectionOf(req: IncomingMessage, query: URLSearchParams): Omit<SubscribeInput, 'grant' | 'open'> {
+/** What the client asks to receive (its topics and where to start), as `grant`, opening with `open`. */
+function subscribeInputOf(
+  req: IncomingMessage,
+  query: URLSearchParams,
+  grant: SubscribeInput['grant'],
+  openStream: SubscribeInput['open'],
+): SubscribeInput {
   const header = req.headers['last-event-id'];
   return {
+    grant,
     topics: query.getAll('topic'),
     lastEventId: typeof header === 'string' && header !== '' ? header : (query.get('lastEventId') ?? undefined),
     rewind: query.get('rewind') ?? undefined,
     latest: query.get('latest') ?? undefined,
+    open: openStream,
   };
 }
+
+/** The query of a target without one: only read, never changed. */
+const NO_QUERY = new URLSearchParams();
 
 /**
  * The query of a request target, as WHATWG URL parsing reads it (up to a `#`). Never throws: a target
@@ -101,7 +110,7 @@ function selectionOf(req: IncomingMessage, query: URLSearchParams): Omit<Subscri
  */
 function queryOf(target: string): URLSearchParams {
   const start = target.indexOf('?');
-  if (start < 0) return new URLSearchParams();
+  if (start < 0) return NO_QUERY;
   const end = target.indexOf('#', start);
   return new URLSearchParams(target.slice(start + 1, end < 0 ? undefined : end));
 }
