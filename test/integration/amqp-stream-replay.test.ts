@@ -154,7 +154,7 @@ describe('StreamReplay', function () {
     const entries = await fixture.streamEntries();
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: -1 });
-    cursor.advance(entries.at(-1)!.offset, Buffer.alloc(0));
+    cursor.advance(entries.at(-1)!.offset, Buffer.alloc(0), undefined);
     const opened: Channel[] = [];
     const closed: Channel[] = [];
     const replay = new StreamReplay({

@@ -58,6 +58,17 @@ describe('JwksTokenVerifier against a JWKS that misbehaves', () => {
     expect(stillGood.ok, 'the set held is kept').to.equal(true);
   });
 
+  it('lets every token of a new kid that comes during the fetch it started wait for that fetch', async () => {
+    const verifier = start({ cooldownMs: 5_000 });
+    await eventually(() => verifier.readiness().ready, 'the key set');
+    clock.advance(5_000);
+    jwks.keys = [a.jwk, unknown.jwk]; // a rotation: the new kid is in the set from now on
+    const token = await tokenOf(unknown);
+    const results = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(token)));
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).to.deep.equal(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(jwks.fetches, 'one fetch for all of them').to.equal(2);
+  });
+
   it(`refuses an answer over ${MAX_JWKS_BYTES} bytes, reading no more than that, and is not ready`, async () => {
     jwks.paddingBytes = 64 * MAX_JWKS_BYTES;
     const verifier = start();

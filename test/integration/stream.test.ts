@@ -122,6 +122,16 @@ for (const fanOut of FANOUT_MODES) {
       expect(text).not.to.include('retry:');
     });
 
+    it('answers a HEAD of the stream pipelined behind another request as it would alone', async () => {
+      const socket = net.connect(service.port, '127.0.0.1');
+      clients.push({ close: () => socket.destroy() });
+      let text = '';
+      socket.on('data', (b: Buffer) => (text += b.toString()));
+      socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nHEAD ${STREAM} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await eventually(() => text.includes('text/event-stream'), 'the answer to the HEAD');
+      expect(text).to.match(/^HTTP\/1\.1 200 OK\r\n[\s\S]*HTTP\/1\.1 200 OK\r\n/);
+    });
+
     it('subscribes one stream per connection: a second one pipelined behind it gets nothing', async () => {
       const socket = net.connect(service.port, '127.0.0.1');
       clients.push({ close: () => socket.destroy() });

@@ -115,9 +115,10 @@ export class JwksTokenVerifier implements TokenVerifier {
     try {
       return await held(...args);
     } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.running) throw error;
+      // A fetch under way (a rotation's first token, a refresh) is joined: it may bring the key.
       const cooldownMs = this.settings.cooldownMs ?? JWKS_DEFAULTS.cooldownMs;
-      const mayRefetch = this.running && this.parts.clock.now() - this.lastFetchAt >= cooldownMs;
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !mayRefetch) throw error;
+      if (this.pending === undefined && this.parts.clock.now() - this.lastFetchAt < cooldownMs) throw error;
     }
     if (!(await this.fetch())) throw new KeySetUnavailable(this.problem);
     return (this.keySet ?? held)(...args);

@@ -61,7 +61,8 @@ export function streamDeliveryHandler(context: StreamDeliveryContext): (message:
       settle(context, () => context.channel.nack(message, false, true));
       return context.onNotAStream();
     }
-    const judgement = context.cursor.judge(offset, message.content);
+    const id: unknown = message.properties.messageId;
+    const judgement = context.cursor.judge(offset, message.content, id);
     if (judgement === 'replaced') {
       replaced = true;
       context.onReplaced();
@@ -70,7 +71,7 @@ export function streamDeliveryHandler(context: StreamDeliveryContext): (message:
     if (judgement !== 'old') {
       if (judgement === 'gap') signalGap(context, offset);
       if (!isProbe(message)) handOn(context, message, offset);
-      if (context.cursor.advance(offset, message.content)) context.onCaughtUp();
+      if (context.cursor.advance(offset, message.content, id)) context.onCaughtUp();
     }
     if (unacked === undefined) setImmediate(ackAll);
     unacked = message;

@@ -35,7 +35,8 @@ export interface WarmUpPlan {
  */
 export class StreamCursor {
   private last: number | undefined;
-  /** The bytes of the message at `last`, to recognise it when a resume delivers it again. */
+  /** The id and bytes of the message at `last`, to recognise it when a resume delivers it again. */
+  private lastId: unknown;
   private lastContent: Buffer | undefined;
   private plan: WarmUpPlan | undefined;
   private tail: number | undefined;
@@ -100,8 +101,11 @@ export class StreamCursor {
     this.verifying = this.last !== undefined;
   }
 
-  /** How a delivery at `offset` with these bytes stands (the broker may start at its chunk's first message). */
-  judge(offset: number, content: Buffer): Judgement {
+  /**
+   * How a delivery at `offset` with this message id and these bytes stands (the broker may start at its
+   * chunk's first message). Both are compared: probes share their bytes, events may share their data.
+   */
+  judge(offset: number, content: Buffer, id: unknown): Judgement {
     const last = this.last;
     if (last === undefined || offset > last) {
       if (!this.verifying) return 'next';
@@ -110,12 +114,13 @@ export class StreamCursor {
     }
     if (offset < last || !this.verifying) return 'old';
     this.verifying = false;
-    return this.lastContent?.equals(content) === true ? 'old' : 'replaced';
+    return id === this.lastId && this.lastContent?.equals(content) === true ? 'old' : 'replaced';
   }
 
   /** The message at `offset` has been processed; true when this completes the warm-up. */
-  advance(offset: number, content: Buffer): boolean {
+  advance(offset: number, content: Buffer, id: unknown): boolean {
     this.last = offset;
+    this.lastId = id;
     this.lastContent = content;
     return this.checkWarm();
   }
@@ -123,6 +128,7 @@ export class StreamCursor {
   /** The stream was replaced: everything known about it is void. */
   reset(): void {
     this.last = undefined;
+    this.lastId = undefined;
     this.lastContent = undefined;
     this.plan = undefined;
     this.tail = undefined;

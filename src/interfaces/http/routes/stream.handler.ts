@@ -44,13 +44,13 @@ const CLOSE = { Connection: 'close' };
  */
 export function streamHandler(deps: StreamDeps): StreamHandler {
   return async (req, res) => {
-    if (res.socket === null) {
+    // HEAD answers as GET would, through the same checks, but opens nothing: its connection stays HTTP.
+    const head = req.method === 'HEAD';
+    if (!head && res.socket === null) {
       // Pipelined behind an unfinished response: a stream written to the socket now would cut into it.
       writeJsonError(res, 400, 'a stream request cannot be pipelined behind another request', CLOSE);
       return 400;
     }
-    // HEAD answers as GET would, through the same checks, but opens nothing: its connection stays HTTP.
-    const head = req.method === 'HEAD';
     if (!head) markStream(req.socket);
     const query = queryOf(req.url ?? '');
     const grant = await deps.authenticate.execute(presentedToken(req.headers, query)?.token);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { StreamCursor } from '../../../../src/infrastructure/bus/stream-cursor';
 
-/** The bytes of the message at `offset` in the stream these tests read. */
-const at = (offset: number): Buffer => Buffer.from(`message ${offset}`);
+/** The bytes and message id of the message at `offset` in the stream these tests read. */
+const at = (offset: number): [Buffer, string] => [Buffer.from(`message ${offset}`), `id-${offset}`];
 
 describe('StreamCursor', () => {
   it('needs a plan before the first attach, then attaches at the warm-up start', () => {
@@ -18,7 +18,7 @@ describe('StreamCursor', () => {
     cursor.begin({ start: 40, loadFrom: 40, target: 42 });
     cursor.attached();
     expect(cursor.behind).to.equal(3);
-    expect([40, 41, 42, 43].map((offset) => cursor.advance(offset, at(offset)))).to.deep.equal([
+    expect([40, 41, 42, 43].map((offset) => cursor.advance(offset, ...at(offset)))).to.deep.equal([
       false,
       false,
       true,
@@ -38,66 +38,74 @@ describe('StreamCursor', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: 300 });
     cursor.attached();
-    expect(cursor.judge(198, at(198))).to.equal('next');
+    expect(cursor.judge(198, ...at(198))).to.equal('next');
   });
 
   it('resumes at the last message processed, skips resends up to it and takes what follows', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: -1 });
     cursor.attached();
-    for (const offset of [0, 1, 2, 3]) cursor.advance(offset, at(offset));
+    for (const offset of [0, 1, 2, 3]) cursor.advance(offset, ...at(offset));
     expect(cursor.attachOffset()).to.equal(3);
     cursor.attached();
-    expect(cursor.judge(1, at(1)), 'the chunk starts before it').to.equal('old');
-    expect(cursor.judge(3, at(3))).to.equal('old');
-    expect(cursor.judge(4, at(4))).to.equal('next');
+    expect(cursor.judge(1, ...at(1)), 'the chunk starts before it').to.equal('old');
+    expect(cursor.judge(3, ...at(3))).to.equal('old');
+    expect(cursor.judge(4, ...at(4))).to.equal('next');
   });
 
   it('takes an offset that holds no message after the last one as no loss (the broker starts segments so)', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: -1 });
-    for (const offset of [27, 28, 29]) cursor.advance(offset, at(offset));
+    for (const offset of [27, 28, 29]) cursor.advance(offset, ...at(offset));
     cursor.attached();
-    expect(cursor.judge(29, at(29))).to.equal('old');
-    expect(cursor.judge(31, at(31)), 'offset 30 starts a segment').to.equal('next');
+    expect(cursor.judge(29, ...at(29))).to.equal('old');
+    expect(cursor.judge(31, ...at(31)), 'offset 30 starts a segment').to.equal('next');
   });
 
   it('reports a gap when a message past the last one processed comes first after a resume, once', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: -1 });
     cursor.attached();
-    cursor.advance(0, at(0));
+    cursor.advance(0, ...at(0));
     cursor.attached();
-    expect(cursor.judge(7, at(7))).to.equal('gap');
-    cursor.advance(7, at(7));
-    expect(cursor.judge(9, at(9))).to.equal('next');
+    expect(cursor.judge(7, ...at(7))).to.equal('gap');
+    cursor.advance(7, ...at(7));
+    expect(cursor.judge(9, ...at(9))).to.equal('next');
   });
 
   it('reports a gap even when the offset after the last one comes first: the last one is gone', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: -1 });
-    cursor.advance(5, at(5));
+    cursor.advance(5, ...at(5));
     cursor.attached();
-    expect(cursor.judge(6, at(6))).to.equal('gap');
+    expect(cursor.judge(6, ...at(6))).to.equal('gap');
   });
 
   it('tells a new stream by other bytes at the offset of the last message processed, once per resume', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: -1 });
-    cursor.advance(5, at(5));
+    cursor.advance(5, ...at(5));
     cursor.attached();
-    expect(cursor.judge(4, Buffer.from('another stream 4'))).to.equal('old');
-    expect(cursor.judge(5, Buffer.from('another stream 5'))).to.equal('replaced');
+    expect(cursor.judge(4, Buffer.from('another stream 4'), 'other-4')).to.equal('old');
+    expect(cursor.judge(5, Buffer.from('another stream 5'), 'other-5')).to.equal('replaced');
+  });
+
+  it('tells a new stream by another message id at that offset even with the same bytes (probes, equal data)', () => {
+    const cursor = new StreamCursor();
+    cursor.begin({ start: 0, loadFrom: 0, target: -1 });
+    cursor.advance(5, Buffer.from('{}'), 'probe-1');
+    cursor.attached();
+    expect(cursor.judge(5, Buffer.from('{}'), 'probe-2')).to.equal('replaced');
   });
 
   it('checks nothing on deliveries that follow a resume already checked', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: -1 });
-    cursor.advance(5, at(5));
+    cursor.advance(5, ...at(5));
     cursor.attached();
-    expect(cursor.judge(5, at(5))).to.equal('old');
-    expect(cursor.judge(5, Buffer.from('a resend of its chunk'))).to.equal('old');
-    expect(cursor.judge(9, at(9))).to.equal('next');
+    expect(cursor.judge(5, ...at(5))).to.equal('old');
+    expect(cursor.judge(5, Buffer.from('a resend of its chunk'), 'other')).to.equal('old');
+    expect(cursor.judge(9, ...at(9))).to.equal('next');
   });
 
   it('recalls what lies before the history loaded (a chunk may begin before the start too), not what follows', () => {
@@ -112,7 +120,7 @@ describe('StreamCursor', () => {
   it('knows how far behind the last probed tail it is', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: 4 });
-    for (const offset of [0, 1, 2, 3, 4, 5]) cursor.advance(offset, at(offset));
+    for (const offset of [0, 1, 2, 3, 4, 5]) cursor.advance(offset, ...at(offset));
     expect(cursor.probed(20)).to.equal(true);
     expect(cursor.behind).to.equal(14);
   });
@@ -121,7 +129,7 @@ describe('StreamCursor', () => {
     const cursor = new StreamCursor();
     cursor.begin({ start: 0, loadFrom: 0, target: 9 });
     expect(cursor.probed(10), 'the warm-up probe itself sits at 10').to.equal(false);
-    for (let offset = 0; offset <= 30; offset += 1) cursor.advance(offset, at(offset));
+    for (let offset = 0; offset <= 30; offset += 1) cursor.advance(offset, ...at(offset));
     expect(cursor.probed(12)).to.equal(false);
     expect(cursor.probed(31)).to.equal(true);
     cursor.reset();
