@@ -78,6 +78,8 @@ const WAIT: ReplayStep = { kind: 'wait' };
 export class HistoryReplay implements ReplaySource {
   /** Events still to find, scanning back from `from`, before playing forward. */
   private toFind = 0;
+  /** A rewind that has given nothing yet: entries evicted meanwhile only make it shorter (it asked for "the last N"). */
+  private rewinding = false;
 
   constructor(
     private readonly history: EventHistory,
@@ -90,6 +92,7 @@ export class HistoryReplay implements ReplaySource {
   static rewind(history: EventHistory, audience: Audience, count: number, to: number): HistoryReplay {
     const replay = new HistoryReplay(history, audience, to, to);
     replay.toFind = count;
+    replay.rewinding = true;
     return replay;
   }
 
@@ -97,10 +100,11 @@ export class HistoryReplay implements ReplaySource {
     // One step looks at SCAN_STEP entries at most, seeking and playing together.
     const sought = this.toFind > 0 ? this.seek() : 0;
     if (this.toFind > 0) return WAIT;
+    if (this.rewinding) this.from = Math.max(this.from, this.history.oldestSeq);
     const frames: Frame[] = [];
     let bytes = 0;
     for (let scanned = sought; this.from < this.to && (frames.length === 0 || bytes < budget); scanned += 1) {
-      if (scanned >= SCAN_STEP) return frames.length === 0 ? WAIT : { kind: 'frames', frames, events: frames.length };
+      if (scanned >= SCAN_STEP) break;
       const entry = this.history.at(this.from);
       if (entry === undefined) return LOST;
       this.from += 1;
@@ -108,7 +112,9 @@ export class HistoryReplay implements ReplaySource {
       frames.push(entry.frame);
       bytes += entry.frame.length;
     }
-    return frames.length === 0 ? DONE : { kind: 'frames', frames, events: frames.length };
+    if (frames.length === 0) return this.from < this.to ? WAIT : DONE;
+    this.rewinding = false;
+    return { kind: 'frames', frames, events: frames.length };
   }
 
   whenReady(ready: () => void): void {

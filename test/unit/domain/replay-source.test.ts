@@ -117,6 +117,30 @@ describe('HistoryReplay', () => {
       ]);
     });
 
+    it('gives a rewind whose oldest entries went while it waited what is left, not a loss', () => {
+      // Exactly one step back to the oldest entry: the rewind's start is found as the step runs out.
+      const history = historyOf(
+        Array.from({ length: SCAN_STEP }, (_, n): [string, string] => [
+          `e${n}`,
+          n === 0 || n === SCAN_STEP - 1 ? 'b' : 'a',
+        ]),
+        SCAN_STEP,
+      );
+      const replay = HistoryReplay.rewind(history, audience(['b']), 2, history.nextSeq);
+      expect(replay.next(1 << 20).kind).to.equal('wait');
+      for (let n = 0; n < 10; n += 1) {
+        history.append((seq) => ({
+          seq,
+          id: `late${n}`,
+          topic: 'a',
+          private: false,
+          frame: frame('x', 100),
+          conflatable: false,
+        }));
+      }
+      expect(read(replay.next(1 << 20))).to.deep.equal({ kind: 'frames', frames: [`e${SCAN_STEP - 1}`], events: 1 });
+    });
+
     it('finds the start of a rewind a step at a time too', async () => {
       const history = long();
       const { seen, looks } = counted();
