@@ -100,11 +100,15 @@ export class HistoryReplay implements ReplaySource {
     // One step looks at SCAN_STEP entries at most, seeking and playing together.
     const sought = this.toFind > 0 ? this.seek() : 0;
     if (this.toFind > 0) return WAIT;
+    // The oldest entries may have gone while a rewind waited between steps: it plays what is left.
     if (this.rewinding) this.from = Math.max(this.from, this.history.oldestSeq);
     const frames: Frame[] = [];
     let bytes = 0;
-    for (let scanned = sought; this.from < this.to && (frames.length === 0 || bytes < budget); scanned += 1) {
-      if (scanned >= SCAN_STEP) break;
+    for (
+      let scanned = sought;
+      scanned < SCAN_STEP && this.from < this.to && (frames.length === 0 || bytes < budget);
+      scanned += 1
+    ) {
       const entry = this.history.at(this.from);
       if (entry === undefined) return LOST;
       this.from += 1;
@@ -137,8 +141,6 @@ export class HistoryReplay implements ReplaySource {
       if (entry !== undefined && this.audience.sees(entry.topic, entry.private)) this.toFind -= 1;
     }
     this.toFind = 0;
-    // The oldest entries may have gone while this waited between steps: start at what is left.
-    this.from = Math.max(this.from, this.history.oldestSeq);
     return scanned;
   }
 }

@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { notAStream } from './topology-refused';
 import { newProbeId, publishProbe, streamOffsetOf, streamTimestamp } from './stream-message';
 
@@ -20,29 +20,18 @@ export interface TailReading {
  * idle stream: the timestamp consumer's first delivery is the first offset
  * of that time, or the probe itself when nothing is that recent.
  */
-export async function readTail(model: ChannelModel, stream: string, sinceMs?: number): Promise<TailReading> {
-  const channels: Channel[] = [];
-  const open = async <C extends Channel>(create: () => Promise<C>): Promise<C> => {
-    const channel = await create();
-    channels.push(channel);
-    channel.on('error', () => undefined); // a failure surfaces as a rejection below
-    return channel;
-  };
-  try {
+export function readTail(model: ChannelModel, stream: string, sinceMs?: number): Promise<TailReading> {
+  return withChannels(model, async (channel, confirmChannel) => {
     const probeId = newProbeId();
     const ourProbe = (message: ConsumeMessage, at: number): number | undefined =>
       message.properties.messageId === probeId ? at : undefined;
-    const tail = await watch(await open(() => model.createChannel()), stream, 'next', ourProbe);
+    const tail = await watch(await channel(), stream, 'next', ourProbe);
     const since =
-      sinceMs === undefined
-        ? undefined
-        : await watch(await open(() => model.createChannel()), stream, streamTimestamp(sinceMs), (_, at) => at);
-    await publishProbe(await open(() => model.createConfirmChannel()), stream, probeId);
+      sinceMs === undefined ? undefined : await watch(await channel(), stream, streamTimestamp(sinceMs), (_, at) => at);
+    await publishProbe(await confirmChannel(), stream, probeId);
     const [probe, firstSince] = await Promise.all([tail.found, since?.found]);
     return { probe, firstSince };
-  } finally {
-    await Promise.all(channels.map((channel) => channel.close().catch(() => undefined)));
-  }
+  });
 }
 
 /**
@@ -56,18 +45,33 @@ export async function readFirst<T>(
   offset: number | ReturnType<typeof streamTimestamp>,
   pick: (message: ConsumeMessage, at: number) => T | undefined,
 ): Promise<T> {
+  return withChannels(model, async (channel, confirmChannel) => {
+    const first = await watch(await channel(), stream, offset, pick);
+    if (typeof offset !== 'number') await publishProbe(await confirmChannel(), stream, newProbeId());
+    return first.found;
+  });
+}
+
+/**
+ * Runs `use` with openers of channels on `model` (their errors surface as rejections of what reads them)
+ * and closes every channel it opened, however it ends.
+ */
+async function withChannels<R>(
+  model: ChannelModel,
+  use: (channel: () => Promise<Channel>, confirmChannel: () => Promise<ConfirmChannel>) => Promise<R>,
+): Promise<R> {
   const channels: Channel[] = [];
   const open = async <C extends Channel>(create: () => Promise<C>): Promise<C> => {
     const channel = await create();
     channels.push(channel);
-    channel.on('error', () => undefined); // a failure surfaces as a rejection below
+    channel.on('error', () => undefined);
     return channel;
   };
   try {
-    const first = await watch(await open(() => model.createChannel()), stream, offset, pick);
-    if (typeof offset !== 'number')
-      await publishProbe(await open(() => model.createConfirmChannel()), stream, newProbeId());
-    return await first.found;
+    return await use(
+      () => open(() => model.createChannel()),
+      () => open(() => model.createConfirmChannel()),
+    );
   } finally {
     await Promise.all(channels.map((channel) => channel.close().catch(() => undefined)));
   }

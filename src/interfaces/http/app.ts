@@ -95,8 +95,11 @@ async function jsonFallbacks(ctx: Context, next: Next): Promise<void> {
   await next();
   if (ctx.body !== undefined && ctx.body !== null) return;
   const allow = ctx.response.get('Allow');
-  if (ctx.status === 501 && allow === '') ctx.remove('Allow');
-  if (ctx.status === 404 || (ctx.status === 501 && allow === '')) sendError(ctx, 404, `no such path: ${ctx.path}`);
-  else if (ctx.status === 405 || ctx.status === 501)
+  // A 501 (a method no route has) with no Allow is on a path no route has either.
+  if (ctx.status === 404 || (ctx.status === 501 && allow === '')) {
+    ctx.remove('Allow');
+    sendError(ctx, 404, `no such path: ${ctx.path}`);
+  } else if (ctx.status === 405 || ctx.status === 501) {
     sendError(ctx, 405, `method ${ctx.method} is not allowed here; allowed: ${allow}`);
+  }
 }
